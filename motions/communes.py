@@ -1,0 +1,1012 @@
+"""French communes: who they are, how to name them in French, how to find them.
+
+The data is INSEE's Code officiel géographique as packaged by
+``@etalab/decoupage-administratif`` (see ``DATA_PROVENANCE``). It is shipped in
+``motions/data/communes.tsv``, built by ``scripts/build_communes.py``; this
+module never reads the source folder, so the program works offline and gives the
+same answer on every machine.
+
+Speed matters because every command resolves a commune first: loading reads one
+plain UTF-8 file and builds two dictionaries of strings; ``Commune`` objects are
+only made when asked for, and rapidfuzz is only imported for "did you mean".
+
+French forms. INSEE's TNCC ("type de nom en clair", field ``tncc``) says which
+article a name carries and so how to join it: for communes the name keeps its
+article ("Le Mans", TNCC 2, gives "du Mans" and "au Mans"); for départements and
+régions the name has no article and TNCC says which one to add ("Val-de-Marne",
+TNCC 2, gives "le Val-de-Marne", "du Val-de-Marne").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the errors module imports click, which a lookup does not need
+    from collections.abc import Iterator
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_FILE = DATA_DIR / "communes.tsv"
+META_FILE = DATA_DIR / "communes.meta.json"
+
+__all__ = [
+    "Area",
+    "Intercommunality",
+    "Commune",
+    "CommuneIndex",
+    "DATA_PROVENANCE",
+    "load",
+    "lookup",
+    "search",
+    "get",
+    "all_communes",
+    "by_departement",
+    "by_region",
+    "by_epci",
+    "name_key",
+]
+
+# --------------------------------------------------------------------------
+# Normalisation of names, shared with scripts/build_communes.py so that the keys
+# stored in the data file and the keys computed from a query always agree.
+# --------------------------------------------------------------------------
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": "'", "ʼ": "'"})
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+_ASCII_TOKEN = re.compile(r"[a-z0-9]+")
+_WORD_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def name_key(text: str) -> str:
+    """The matching key of a name: lower case, no accents, no spaces, hyphens or
+    apostrophes, and "St"/"Ste" spelt "saint"/"sainte".
+
+    "ST-ETIENNE", "saint etienne" and "Saint-Étienne" all give "saintetienne";
+    "lhay les roses" and "L'Haÿ-les-Roses" both give "lhaylesroses". Dropping the
+    spaces makes the key forgiving about apostrophes, at the price of a few
+    collisions ("La Tour"/"Latour") that ``CommuneIndex.lookup`` separates again.
+    """
+    tokens = _ASCII_TOKEN.findall(_strip_accents(text.lower().translate(_LIGATURES)))
+    return "".join(_ABBREVIATIONS.get(t, t) for t in tokens)
+
+
+def _spaced_key(text: str, keep_accents: bool) -> str:
+    """A finer key than ``name_key``: word boundaries kept, accents optionally kept."""
+    s = text.lower().translate(_LIGATURES)
+    if not keep_accents:
+        s = _strip_accents(s)
+    return " ".join(_ABBREVIATIONS.get(t, t) for t in _WORD_TOKEN.findall(s))
+
+
+def _thousands(n: int) -> str:
+    """French digit grouping with a no-break space: 2 110, 60 183."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def _starts_with_vowel(text: str) -> bool:
+    return _strip_accents(text[:1]).lower() in "aeiouy"
+
+
+# --------------------------------------------------------------------------
+# Départements and régions
+# --------------------------------------------------------------------------
+
+#: TNCC of an area name without article -> the article in running text.
+_AREA_ARTICLE = {0: "", 1: "", 2: "le ", 3: "la ", 4: "les ", 5: "l'"}
+_AREA_DE = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'"}
+
+#: The data gives TNCC 0 to the collectivités d'outre-mer; French usage puts an
+#: article before some of them ("la Polynésie française").
+_AREA_TNCC_FIXES = {"984": 4, "987": 3, "988": 3, "989": 5}
+
+#: Where the general ``dans``/``en`` rule gives the wrong preposition, by level and
+#: code: islands and the city of Paris take "à"; Guadeloupe, Martinique and
+#: Guyane take "en" as départements too.
+_DANS_OVERRIDES = {
+    ("departement", "75"): "à Paris",
+    ("departement", "971"): "en Guadeloupe",
+    ("departement", "972"): "en Martinique",
+    ("departement", "973"): "en Guyane",
+    ("departement", "974"): "à La Réunion",
+    ("departement", "976"): "à Mayotte",
+    ("region", "04"): "à La Réunion",
+    ("region", "06"): "à Mayotte",
+}
+for _code, _form in {
+    "975": "à Saint-Pierre-et-Miquelon",
+    "977": "à Saint-Barthélemy",
+    "978": "à Saint-Martin",
+    "986": "à Wallis et Futuna",
+    "987": "en Polynésie française",
+    "988": "en Nouvelle-Calédonie",
+    "989": "sur l'Île de Clipperton",
+}.items():
+    _DANS_OVERRIDES[("departement", _code)] = _form
+    _DANS_OVERRIDES[("region", _code)] = _form
+
+
+@dataclass(frozen=True)
+class Area:
+    """A département or a région, its name without article as INSEE spells it.
+
+    ``level`` is "departement" or "region"; ``zone`` is "metro", "drom" or "com".
+    """
+
+    code: str
+    name: str
+    tncc: int
+    level: str = "departement"
+    zone: str = "metro"
+    region_code: str | None = None
+
+    @property
+    def le(self) -> str:
+        """The name with its article, in running text: "le Val-de-Marne", "l'Ain", "Paris"."""
+        return _AREA_ARTICLE.get(self.tncc, "") + self.name
+
+    @property
+    def de(self) -> str:
+        """"du Val-de-Marne", "de la Somme", "de l'Ain", "des Yvelines", "de Paris", "d'Ille-et-Vilaine"."""
+        if self.tncc in (0, 1):
+            return ("d'" if self.tncc == 1 else "de ") + self.name
+        return _AREA_DE[self.tncc] + self.name
+
+    @property
+    def dans(self) -> str:
+        """Where something happens: "dans le Val-de-Marne", "en Ille-et-Vilaine".
+
+        Rule: a name with an article takes "dans" + article ("dans la Somme",
+        "dans l'Ain", "dans les Yvelines"); a name without article takes "en"
+        ("en Seine-et-Marne", "en Île-de-France", "en Occitanie"); régions whose
+        article is "la" take "en" as usage wants ("en Nouvelle-Aquitaine",
+        "en Guadeloupe"); islands and Paris take "à" (see ``_DANS_OVERRIDES``).
+        "dans la Gironde" is correct French, if less usual than "en Gironde".
+        """
+        override = _DANS_OVERRIDES.get((self.level, self.code))
+        if override:
+            return override
+        if self.tncc in (0, 1):
+            return "en " + self.name
+        if self.level == "region" and self.tncc == 3:
+            return "en " + self.name
+        return "dans " + self.le
+
+    @property
+    def label(self) -> str:
+        """"Val-de-Marne (94)", for lists."""
+        return f"{self.name} ({self.code})"
+
+
+# --------------------------------------------------------------------------
+# EPCI and EPT
+# --------------------------------------------------------------------------
+
+_EPCI_KINDS = {"METRO": "metropole", "MET69": "metropole", "CU": "cu", "CA": "ca", "CC": "cc", "EPT": "ept"}
+_KIND_LABELS = {
+    "metropole": "métropole",
+    "cu": "communauté urbaine",
+    "ca": "communauté d'agglomération",
+    "cc": "communauté de communes",
+    "ept": "établissement public territorial",
+}
+_ABBREVIATED_PREFIXES = {
+    "CC ": "Communauté de communes ",
+    "CA ": "Communauté d'agglomération ",
+    "CU ": "Communauté urbaine ",
+}
+_SELF_DESCRIBING = ("Communauté ", "Agglo ", "Agglomération ")
+_QUOTED = re.compile(r"''(.+?)''|\"(.+?)\"")
+_SAINT_ABBREV = re.compile(r"\b(St|Ste)(?=[- ])")
+_LEADING_PARTICLES = re.compile(r"^(?:(?:de|du|des|de la|d'|l'|la|le|les)\s*)+", re.IGNORECASE)
+
+
+def _clean_epci_name(name: str) -> tuple[str, bool]:
+    """Expand the data's abbreviations into the name a document should print.
+
+    "CC Faucigny - Glières" -> "Communauté de communes Faucigny-Glières";
+    "CA de Lens - Liévin" -> "Communauté d'agglomération de Lens-Liévin";
+    "CC Gartempe - Saint Pardoux" -> "... Gartempe – Saint Pardoux" (a spaced
+    hyphen between multi-word parts becomes a spaced en dash, the French
+    typographic separator); quotes become guillemets; "St-" becomes "Saint-".
+    A name that already says what it is ("CA Communauté Paris-Saclay", "CA
+    Agglomération d'Agen") is kept without the generic prefix. The boolean tells
+    whether the generic prefix was added.
+    """
+    prefix = ""
+    for short, full in _ABBREVIATED_PREFIXES.items():
+        if name.startswith(short):
+            name = name[len(short):]
+            if not name.startswith(_SELF_DESCRIBING):
+                prefix = full
+            break
+    name = name.strip()
+    if len(name) > 2 and name[0] == name[-1] == '"':
+        name = name[1:-1]
+    name = _QUOTED.sub(lambda m: "«\u00a0" + (m.group(1) or m.group(2)) + "\u00a0»", name)
+    name = _SAINT_ABBREV.sub(lambda m: "Saint" if m.group(1) == "St" else "Sainte", name)
+    if " - " in name:
+        parts = name.split(" - ")
+        bare = [_LEADING_PARTICLES.sub("", parts[0])] + parts[1:]
+        joiner = "-" if all(p and " " not in p and "-" not in p for p in bare) else " – "
+        name = joiner.join(parts)
+    return prefix + name, bool(prefix)
+
+
+@dataclass(frozen=True)
+class Intercommunality:
+    """An EPCI à fiscalité propre or an EPT of the Métropole du Grand Paris.
+
+    ``name`` is as in the data ("CC Faucigny - Glières"); ``display_name`` is the
+    clean full name for documents; ``kind`` is "metropole", "cu", "ca", "cc" or
+    "ept".
+    """
+
+    code: str
+    name: str
+    kind: str
+
+    @property
+    def kind_label(self) -> str:
+        """"communauté d'agglomération", "établissement public territorial"..."""
+        return _KIND_LABELS[self.kind]
+
+    @property
+    def display_name(self) -> str:
+        """"Communauté de communes Faucigny-Glières", "Métropole du Grand Paris"."""
+        if self.kind in ("metropole", "ept"):
+            return self.name
+        return _clean_epci_name(self.name)[0]
+
+    @property
+    def le(self) -> str:
+        """The name with its article in running text.
+
+        "la Métropole du Grand Paris", "l'Eurométropole de Strasbourg", "Metz
+        Métropole" (a name that is a proper noun takes no article), "la
+        communauté d'agglomération du Grand Angoulême", "l'établissement public
+        territorial Grand-Orly Seine Bièvre".
+        """
+        if self.kind == "ept":
+            return "l'établissement public territorial " + self.name
+        if self.kind == "metropole":
+            display, generic = self.name, False
+        else:
+            display, generic = _clean_epci_name(self.name)
+        if generic:  # the generic noun takes a small letter in running text
+            return "la " + display[0].lower() + display[1:]
+        if display.startswith(("Métropole", "Communauté")):
+            return "la " + display
+        if display.startswith(("Eurométropole", "Agglo")):
+            return "l'" + display
+        return display
+
+    @property
+    def de(self) -> str:
+        """"de la Métropole du Grand Paris", "de la communauté de communes ...",
+        "de l'établissement public territorial Grand-Orly Seine Bièvre",
+        "d'Orléans Métropole", "de Metz Métropole"."""
+        le = self.le
+        if le.startswith("la "):
+            return "de " + le
+        if le.startswith("l'"):
+            return "de " + le
+        return ("d'" if _starts_with_vowel(le) else "de ") + le
+
+    @property
+    def label(self) -> str:
+        return self.display_name
+
+
+# --------------------------------------------------------------------------
+# Communes
+# --------------------------------------------------------------------------
+
+#: TNCC -> (article as written at the start of the name, "de" form, "à" form).
+#: TNCC 3, 5, 7, 8 keep the article after the preposition ("de La Rochelle");
+#: 2, 4, 6 contract it ("du Mans", "des Lilas", "aux Lilas", "des Marais").
+_COMMUNE_FORMS = {
+    0: ("", "de ", "à "),
+    1: ("", "d'", "à "),
+    2: ("Le ", "du ", "au "),
+    3: ("La ", "de ", "à "),
+    4: ("Les ", "des ", "aux "),
+    5: ("L'", "de ", "à "),
+    6: ("Aux ", "des ", "aux "),
+    7: ("Las ", "de ", "à "),
+    8: ("Los ", "de ", "à "),
+}
+_CONTRACTED = (2, 4, 6)
+_ARRONDISSEMENT_NAME = re.compile(r"^(?P<city>.+) (?P<n>\d+)(?P<suffix>er|e) Arrondissement$")
+_ALSACE_MOSELLE = frozenset({"57", "67", "68"})
+
+
+@dataclass(frozen=True)
+class Commune:
+    """A current commune (``kind == "commune"``) or an arrondissement municipal
+    of Paris, Lyon or Marseille (``kind == "arrondissement"``).
+
+    ``name`` is INSEE's, article included ("Le Mans"); ``epci`` is the EPCI à
+    fiscalité propre (the Métropole du Grand Paris for its communes, the
+    Métropole de Lyon for Lyon's); ``ept`` is set for Grand Paris communes other
+    than Paris. Arrondissements carry their parent's EPCI and EPT and their own
+    population and postal codes.
+    """
+
+    insee: str
+    name: str
+    tncc: int
+    kind: str
+    parent_insee: str | None
+    departement: Area
+    region: Area
+    epci: Intercommunality | None
+    ept: Intercommunality | None
+    population: int
+    postal_codes: tuple[str, ...]
+    zone: str
+
+    # -- forms -------------------------------------------------------------
+
+    @property
+    def nom_sans_article(self) -> str:
+        """"Mans" for "Le Mans", "Lilas", "Marais" for "Aux Marais", "Haÿ-les-Roses"."""
+        if self.is_arrondissement:
+            return self.display_name
+        article = _COMMUNE_FORMS.get(self.tncc, ("",))[0]
+        if article and self.name.startswith(article):
+            return self.name[len(article):]
+        return self.name
+
+    @property
+    def le(self) -> str:
+        """The name as a subject: "Villejuif", "Le Mans"; for an arrondissement
+        "le 15e arrondissement de Paris"."""
+        if self.is_arrondissement:
+            return "le " + self.display_name
+        return self.name
+
+    @property
+    def de(self) -> str:
+        """"de Villejuif", "d'Amiens", "du Mans", "de La Rochelle", "des Lilas",
+        "de L'Haÿ-les-Roses", "des Marais"; "du 1er arrondissement de Marseille"."""
+        if self.is_arrondissement:
+            return "du " + self.display_name
+        _, de, _ = _COMMUNE_FORMS.get(self.tncc, _COMMUNE_FORMS[0])
+        return de + (self.nom_sans_article if self.tncc in _CONTRACTED else self.name)
+
+    @property
+    def a(self) -> str:
+        """"à Villejuif", "au Mans", "aux Lilas", "à L'Haÿ-les-Roses", "aux Marais";
+        "dans le 1er arrondissement de Marseille"."""
+        if self.is_arrondissement:
+            return "dans le " + self.display_name
+        _, _, a = _COMMUNE_FORMS.get(self.tncc, _COMMUNE_FORMS[0])
+        return a + (self.nom_sans_article if self.tncc in _CONTRACTED else self.name)
+
+    @property
+    def display_name(self) -> str:
+        """The name for documents: the commune's name, or "1er arrondissement de
+        Marseille" (French usage) for "Marseille 1er Arrondissement"."""
+        if self.is_arrondissement:
+            m = _ARRONDISSEMENT_NAME.match(self.name)
+            if m:
+                return f"{m['n']}{m['suffix']} arrondissement de {m['city']}"
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """"Villejuif (94)": the name and the département code, for lists and errors."""
+        return f"{self.display_name} ({self.departement.code})"
+
+    # -- flags -------------------------------------------------------------
+
+    @property
+    def metropole(self) -> Intercommunality | None:
+        """The métropole the commune belongs to, if its EPCI is one."""
+        return self.epci if self.epci is not None and self.epci.kind == "metropole" else None
+
+    @property
+    def is_alsace_moselle(self) -> bool:
+        """Bas-Rhin, Haut-Rhin and Moselle keep local law (cultes, some CGCT rules)."""
+        return self.departement.code in _ALSACE_MOSELLE
+
+    @property
+    def is_arrondissement(self) -> bool:
+        return self.kind == "arrondissement"
+
+    @property
+    def is_overseas(self) -> bool:
+        """DROM or COM; in a COM the CGCT mostly does not apply."""
+        return self.zone != "metro"
+
+    @property
+    def parent(self) -> Commune | None:
+        """For an arrondissement, the commune it belongs to (Paris, Lyon, Marseille)."""
+        return load().get(self.parent_insee) if self.parent_insee else None
+
+    @property
+    def summary(self) -> str:
+        """"Sainte-Colombe (69) — INSEE 69189, Rhône, 2 036 hab.", for candidate lists."""
+        return (
+            f"{self.label} — INSEE {self.insee}, {self.departement.name}, "
+            f"{_thousands(self.population)} hab."
+        )
+
+
+# --------------------------------------------------------------------------
+# The index
+# --------------------------------------------------------------------------
+
+_CODE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+_QUALIFIED = re.compile(r"^(?P<name>.*?\S)\s*(?:\((?P<paren>[^()]+)\)|,\s*(?P<comma>[^,()]+))\s*$")
+_ARR_QUERY = (
+    re.compile(r"^(?P<city>paris|lyon|marseille)(?P<n>\d{1,2})(?:er|re|eme|e|)(?:arrondissement|arrdt|arr|)$"),
+    re.compile(r"^(?P<n>\d{1,2})(?:er|re|eme|e|)(?:arrondissement|arrdt|arr)(?:de|du|)(?P<city>paris|lyon|marseille)$"),
+)
+_ARR_CODE = {"paris": "751{:02d}", "lyon": "6938{:d}", "marseille": "132{:02d}"}
+_ARR_CITY = {"paris": "75056", "lyon": "69123", "marseille": "13055"}
+_ARR_LAST = {"paris": 20, "lyon": 9, "marseille": 16}
+_HOW_TO_CHOOSE = "give the name as INSEE writes it, the INSEE code (e.g. 94076) or the postal code (e.g. 94800)"
+
+
+class _Table:
+    """One section of the data file: lines ``key<TAB>...`` sorted by key.
+
+    A line is found by bisection on the raw bytes, so nothing is parsed or
+    indexed at load time: a cold lookup costs a file read and a few dozen
+    string operations instead of building dictionaries of 35,000 entries.
+    """
+
+    __slots__ = ("blob", "_lines")
+
+    def __init__(self, blob: bytes):
+        self.blob = blob  # every line ends with b"\n"
+        self._lines: list[bytes] | None = None
+
+    def find(self, key: str) -> bytes | None:
+        """The line whose first field is ``key``, or None."""
+        blob, k = self.blob, key.encode("utf-8")
+        lo, hi = 0, len(blob)
+        while lo < hi:
+            start = blob.rfind(b"\n", 0, (lo + hi) // 2) + 1
+            if start < lo:  # only possible when lo + hi is odd and lo is a line start
+                start = lo
+            end = blob.index(b"\n", start)
+            tab = blob.find(b"\t", start, end)
+            first = blob[start:tab if tab >= 0 else end]
+            if first == k:
+                return blob[start:end]
+            if first < k:
+                lo = end + 1
+            else:
+                hi = start
+        return None
+
+    def lines(self) -> list[bytes]:
+        if self._lines is None:
+            self._lines = self.blob.split(b"\n")[:-1]
+        return self._lines
+
+    def first_fields(self) -> list[str]:
+        """Every key of the table, in order (for fuzzy matching). Each line holds
+        exactly one tab, so splitting on both separators alternates key, rest."""
+        return self.blob.decode("utf-8").replace("\t", "\n").split("\n")[:-1:2]
+
+
+class CommuneIndex:
+    """Every commune, arrondissement, département, région, EPCI and EPT, with the
+    look-ups that ``lookup`` and ``search`` need. Build it with ``load()``."""
+
+    def __init__(self, data: bytes, provenance: dict | None = None):
+        tables: dict[str, bytes] = {}
+        pos = data.find(b"\n@")
+        while pos >= 0:
+            head_end = data.index(b"\n", pos + 1)
+            nxt = data.find(b"\n@", head_end)
+            name = data[pos + 2 : head_end].split(b"\t", 1)[0].decode("ascii")
+            tables[name] = data[head_end + 1 : (nxt + 1 if nxt >= 0 else len(data))]
+            pos = nxt
+        missing = {"regions", "departements", "epci", "communes", "keys", "sans_article", "postal", "anciennes"} - set(tables)
+        if missing:
+            raise ValueError(f"the commune data file lacks the sections {sorted(missing)}: rebuild it")
+        self._provenance = provenance
+        self.regions: dict[str, Area] = {}
+        for line in tables["regions"].decode("utf-8").splitlines():
+            code, name, tncc, zone = line.split("\t")
+            self.regions[code] = Area(code, name, _AREA_TNCC_FIXES.get(code, int(tncc)), "region", zone)
+        self.departements: dict[str, Area] = {}
+        for line in tables["departements"].decode("utf-8").splitlines():
+            code, name, tncc, region, zone = line.split("\t")
+            self.departements[code] = Area(
+                code, name, _AREA_TNCC_FIXES.get(code, int(tncc)), "departement", zone, region
+            )
+        self._epci_table = _Table(tables["epci"])
+        self._rows = _Table(tables["communes"])
+        self._keys = _Table(tables["keys"])
+        self._sans_article = _Table(tables["sans_article"])
+        self._postal = _Table(tables["postal"])
+        self._former = _Table(tables["anciennes"])
+        self._communes: dict[str, Commune] = {}
+        self._epcis: dict[str, Intercommunality] = {}
+        self._key_list: list[str] | None = None
+        self._area_keys: dict[str, tuple[str, Area]] | None = None
+
+    # -- construction of objects ------------------------------------------
+
+    def _epci(self, siren: str) -> Intercommunality | None:
+        if not siren:
+            return None
+        obj = self._epcis.get(siren)
+        if obj is None:
+            line = self._epci_table.find(siren)
+            if line is None:
+                return None
+            _, kind, name = line.decode("utf-8").split("\t")
+            obj = self._epcis[siren] = Intercommunality(siren, name, _EPCI_KINDS[kind])
+        return obj
+
+    def epci(self, siren: str) -> Intercommunality:
+        """The EPCI or EPT with this SIREN; KeyError if none."""
+        obj = self._epci(siren.strip())
+        if obj is None:
+            raise KeyError(f"no EPCI or EPT has the SIREN {siren!r}")
+        return obj
+
+    def get(self, insee: str) -> Commune:
+        """The commune or arrondissement with this INSEE code; KeyError if none."""
+        obj = self._communes.get(insee)
+        if obj is not None:
+            return obj
+        code = insee.strip().upper()
+        if len(code) == 4 and code.isdigit():
+            code = "0" + code
+        line = self._rows.find(code) if code.isascii() else None
+        if line is None:
+            raise KeyError(f"no commune has the INSEE code {insee!r}")
+        obj = self._communes[insee] = self._communes[code] = self._make(line)
+        return obj
+
+    def _make(self, line: bytes) -> Commune:
+        insee, kind, name, tncc, dep, epci, ept, pop, postal, parent = line.decode("utf-8").split("\t")
+        departement = self.departements[dep]
+        return Commune(
+            insee=insee,
+            name=name,
+            tncc=int(tncc),
+            kind="arrondissement" if kind == "a" else "commune",
+            parent_insee=parent or None,
+            departement=departement,
+            region=self.regions[departement.region_code],
+            epci=self._epci(epci),
+            ept=self._epci(ept),
+            population=int(pop),
+            postal_codes=tuple(postal.split()),
+            zone=departement.zone,
+        )
+
+    def _get_many(self, line: bytes | None) -> list[Commune]:
+        """The communes listed after the key of a ``keys``-like line."""
+        if line is None:
+            return []
+        return [self.get(i) for i in line.decode("ascii").split("\t", 1)[1].split()]
+
+    @property
+    def provenance(self) -> dict:
+        """Source, version, build date and counts of the data (``communes.meta.json``)."""
+        if self._provenance is None:
+            import json
+
+            self._provenance = json.loads(META_FILE.read_text(encoding="utf-8"))
+        return self._provenance
+
+    # -- iteration ---------------------------------------------------------
+
+    def _iter(self, kind: str | None, test=None) -> Iterator[Commune]:
+        if kind not in ("commune", "arrondissement", None):
+            raise ValueError(f"kind must be 'commune', 'arrondissement' or None, not {kind!r}")
+        flag = {"commune": b"c", "arrondissement": b"a", None: None}[kind]
+        for line in self._rows.lines():
+            if flag is not None and line[6:7] != flag:
+                continue
+            fields = line.split(b"\t", 7)
+            if test is not None and not test(fields):
+                continue
+            code = fields[0].decode("ascii")
+            obj = self._communes.get(code)
+            if obj is None:
+                obj = self._communes[code] = self._make(line)
+            yield obj
+
+    def all_communes(self, kind: str | None = "commune") -> Iterator[Commune]:
+        """Communes (``kind="commune"``), arrondissements (``"arrondissement"``) or
+        both (``None``), in INSEE code order."""
+        return self._iter(kind)
+
+    def by_departement(self, code: str) -> list[Commune]:
+        """The communes of a département (code "94", "2A", "974"), without arrondissements."""
+        dep = self._area_code(code, self.departements).encode("ascii")
+        return list(self._iter("commune", lambda f: f[4] == dep))
+
+    def by_region(self, code: str) -> list[Commune]:
+        """The communes of a région (code "11", "84", "04"), without arrondissements."""
+        reg = self._area_code(code, self.regions)
+        deps = {d.code.encode("ascii") for d in self.departements.values() if d.region_code == reg}
+        return list(self._iter("commune", lambda f: f[4] in deps))
+
+    def by_epci(self, siren: str) -> list[Commune]:
+        """The member communes of an EPCI or an EPT, by SIREN, without arrondissements."""
+        s = self.epci(siren).code.encode("ascii")
+        return list(self._iter("commune", lambda f: s in (f[5], f[6])))
+
+    @staticmethod
+    def _area_code(code: str, table: dict[str, Area]) -> str:
+        c = code.strip().upper()
+        if c.isdigit() and len(c) == 1:
+            c = "0" + c
+        if c not in table:
+            raise KeyError(f"no département or région has the code {code!r}")
+        return c
+
+    def _area_filter(self, text: str):
+        """Turn "94", "2a", "Val-de-Marne", "la Réunion" or a région name into
+        (predicate on communes, area); None if the text names no area."""
+        t = text.strip().upper()
+        if t.isdigit() and len(t) == 1:
+            t = "0" + t
+        if t in self.departements:
+            area = self.departements[t]
+            return (lambda c: c.departement.code == area.code), area
+        if self._area_keys is None:
+            keys: dict[str, tuple[str, Area]] = {}
+            for areas, attr in ((self.regions, "region"), (self.departements, "departement")):
+                for area in areas.values():  # a département wins over a région of the same name
+                    for form in (area.name, area.le):
+                        keys[name_key(form)] = (attr, area)
+            self._area_keys = keys
+        found = self._area_keys.get(name_key(text))
+        if found is None:
+            return None
+        attr, area = found
+        return (lambda c: getattr(c, attr).code == area.code), area
+
+    # -- lookup ------------------------------------------------------------
+
+    def lookup(self, query: str) -> Commune:
+        """Resolve what a user typed to exactly one commune or arrondissement.
+
+        Accepts an INSEE code, a postal code (the INSEE code wins when a string
+        is both), a name in any case and with or without accents, hyphens,
+        apostrophes or "St" abbreviations, a name with its département or région
+        in parentheses ("Sainte-Colombe (69)", "Saint-Denis (La Réunion)"), and
+        arrondissements ("Paris 15e", "Marseille 1er arrondissement").
+        Raises ``AmbiguousCommune`` when several communes fit and
+        ``CommuneNotFound`` (with the nearest names) when none does.
+        """
+        q = " ".join((query or "").split())
+        if not q:
+            raise _error("CommuneNotFound", f"No commune was given: {_HOW_TO_CHOOSE}.")
+        code = q.upper()
+        if len(code) == 4 and code.isdigit():
+            code = "0" + code
+        if _CODE.match(code):
+            return self._lookup_code(q, code)
+        name, area_filter, area = q, None, None
+        m = _QUALIFIED.match(q)
+        if m:
+            found = self._area_filter(m["paren"] or m["comma"])
+            if found is not None:
+                name = m["name"]
+                area_filter, area = found
+        candidates = self._candidates(name)
+        if not candidates and m and area is None and m["paren"]:
+            # Some names hold parentheses ("Château-Chinon (Ville)"); otherwise
+            # the text in parentheses was meant as a département and is unknown.
+            if self._candidates(m["name"]):
+                raise _error(
+                    "CommuneNotFound",
+                    f"\"{m['paren'].strip()}\" in \"{q}\" is neither a département nor a région: "
+                    f"write the département code or name in parentheses, e.g. \"Sainte-Colombe (69)\".",
+                )
+            name = m["name"]
+        if area_filter is not None:
+            candidates = [c for c in candidates if area_filter(c)]
+        if not candidates:
+            # "Haÿ-les-Roses", "Mans": the name without its article.
+            candidates = self._get_many(self._sans_article.find(name_key(name)))
+            if area_filter is not None:
+                candidates = [c for c in candidates if area_filter(c)]
+        if not candidates:
+            raise _error("CommuneNotFound", self._not_found_message(name, area_filter, area))
+        chosen = _narrow(name, candidates)
+        if len(chosen) == 1:
+            return chosen[0]
+        raise _error("AmbiguousCommune", _ambiguous_message(name, chosen, area))
+
+    def _lookup_code(self, q: str, code: str) -> Commune:
+        if self._rows.find(code) is not None:
+            return self.get(code)
+        communes = sorted(self._get_many(self._postal.find(code)), key=_list_order)
+        if len(communes) == 1:
+            return communes[0]
+        if communes:
+            example = max(communes, key=lambda c: c.population)
+            listing = "\n".join(f"  {c.summary}" for c in communes)
+            raise _error(
+                "AmbiguousCommune",
+                f"The postal code {code} is shared by {len(communes)} communes:\n{listing}\n"
+                f"Give the name instead, e.g. \"{example.name} ({example.departement.code})\", "
+                f"or the INSEE code, e.g. {example.insee}.",
+            )
+        former = self._former.find(code)
+        if former is not None:
+            raise _error("CommuneNotFound", self._former_message(former.decode("utf-8").split("\t")))
+        raise _error(
+            "CommuneNotFound",
+            f"No commune has the INSEE code or postal code {q}: check the digits, or give the commune's name.",
+        )
+
+    def _candidates(self, name: str) -> list[Commune]:
+        """Every commune or arrondissement whose key equals the query's key."""
+        key = name_key(name)
+        if not key:
+            return []
+        for pattern in _ARR_QUERY:
+            m = pattern.match(key)
+            if m:
+                n = int(m["n"])
+                code = _ARR_CODE[m["city"]].format(n)
+                if n >= 1 and self._rows.find(code) is not None:
+                    return [self.get(code)]
+        return self._get_many(self._keys.find(key))
+
+    def _not_found_message(self, name: str, area_filter, area: Area | None) -> str:
+        where = f" {area.dans}" if area is not None else ""
+        for pattern in _ARR_QUERY:
+            m = pattern.match(name_key(name))
+            if m:
+                city = self.get(_ARR_CITY[m["city"]])
+                last = _ARR_LAST[m["city"]]
+                return (
+                    f"{city.name} has no arrondissement number {int(m['n'])}: its arrondissements run "
+                    f"from 1 to {last}, e.g. \"{city.name} 1er\" or \"{city.name} {last}e\"."
+                )
+        former = self._former_by_name(name, area_filter)
+        if former:
+            return self._former_message(former)
+        near = self.nearest(name, 5, area_filter)
+        if near:
+            return (
+                f"No commune is named \"{name}\"{where}. Did you mean "
+                + _or_list([c.label for c in near])
+                + f"? If not, {_HOW_TO_CHOOSE}."
+            )
+        return f"No commune is named \"{name}\"{where}, nor anything close: {_HOW_TO_CHOOSE}."
+
+    def _former_by_name(self, name: str, area_filter) -> list[str] | None:
+        """A commune déléguée or associée with this name (a former commune merged
+        into another), so that the error can point to the commune that absorbed it."""
+        needle = b"\t" + name_key(name).encode("ascii") + b"\t"
+        for line in self._former.lines():
+            if needle in line:
+                fields = line.decode("utf-8").split("\t")
+                if area_filter is None or area_filter(self.get(fields[4])):
+                    return fields
+        return None
+
+    def _former_message(self, fields: list[str]) -> str:
+        code, _key, name, kind, parent_code = fields[:5]
+        parent = self.get(parent_code)
+        status = "commune déléguée" if kind == "d" else "commune associée"
+        return (
+            f"\"{name}\" ({code}) is no longer a commune of its own: it is a {status} of "
+            f"{parent.label}, whose council votes. Use \"{parent.name} ({parent.departement.code})\" "
+            f"or the INSEE code {parent.insee}."
+        )
+
+    # -- fuzzy -------------------------------------------------------------
+
+    def _fuzzy_keys(self) -> list[str]:
+        if self._key_list is None:
+            self._key_list = self._keys.first_fields()
+        return self._key_list
+
+    def nearest(self, text: str, limit: int = 5, area_filter=None) -> list[Commune]:
+        """The communes whose names are closest to ``text`` (typos), best first."""
+        from rapidfuzz import fuzz, process  # only here: importing it costs ~10 ms
+
+        key = name_key(text)
+        if not key:
+            return []
+        keys = self._fuzzy_keys()
+        hits = process.extract(key, keys, scorer=fuzz.ratio, limit=limit * 4 + 10, score_cutoff=60)
+        ranked: list[tuple[float, Commune]] = []
+        for found, score, _ in hits:
+            for c in self._get_many(self._keys.find(found)):
+                if area_filter is None or area_filter(c):
+                    ranked.append((score, c))
+        ranked.sort(key=lambda sc: (-sc[0], -sc[1].population))
+        return [c for _, c in ranked[:limit]]
+
+    def search(self, text: str, limit: int = 10) -> list[Commune]:
+        """Communes matching ``text``, best first: exact names (largest first),
+        names starting with the text, then fuzzy matches. Codes work too."""
+        q = " ".join((text or "").split())
+        if not q or limit <= 0:
+            return []
+        code = q.upper()
+        if _CODE.match(code):
+            found = [self.get(code)] if self._rows.find(code) is not None else []
+            found += [c for c in self._get_many(self._postal.find(code)) if c.insee != code]
+            return found[:limit]
+        area_filter = None
+        m = _QUALIFIED.match(q)
+        if m:
+            found_area = self._area_filter(m["paren"] or m["comma"])
+            if found_area is not None:
+                q, area_filter = m["name"], found_area[0]
+        key = name_key(q)
+        if not key:
+            return []
+        seen: set[str] = set()
+        results: list[Commune] = []
+
+        def add(communes):
+            for c in sorted(communes, key=lambda c: -c.population):
+                if c.insee not in seen and (area_filter is None or area_filter(c)):
+                    seen.add(c.insee)
+                    results.append(c)
+
+        exact = self._candidates(q)
+        add(_narrow(q, exact))
+        add(exact)
+        add(self._get_many(self._sans_article.find(key)))
+        keys = self._fuzzy_keys()
+        if len(results) < limit:
+            import bisect
+
+            i = bisect.bisect_left(keys, key)
+            prefixed = []
+            while i < len(keys) and keys[i].startswith(key):
+                prefixed.extend(self._get_many(self._keys.find(keys[i])))
+                i += 1
+            add(prefixed)
+        if len(results) < limit:
+            from rapidfuzz import fuzz, process
+
+            for found, _, _ in process.extract(key, keys, scorer=fuzz.ratio, limit=limit * 3, score_cutoff=60):
+                add(self._get_many(self._keys.find(found)))
+        return results[:limit]
+
+
+def _error(kind: str, message: str) -> Exception:
+    """Make a user-facing error; ``motions.errors`` (and click) is only imported
+    when there is an error to raise, to keep a successful lookup fast."""
+    from motions import errors
+
+    return getattr(errors, kind)(message)
+
+
+def _code(obj: Intercommunality | None) -> str | None:
+    return obj.code if obj is not None else None
+
+
+def _list_order(c: Commune) -> tuple:
+    return (c.departement.code.zfill(3), c.insee)
+
+
+def _narrow(name: str, candidates: list[Commune]) -> list[Commune]:
+    """Among communes sharing a key, keep those that match the query most closely.
+
+    A query typed with accents is taken at its word: same spelling, then same
+    letters ignoring case, then same words with accents ("Saint-Étienne" is
+    never ambiguous, "Saint-Rémy" leaves out "Saint-Remy"). A query without
+    accents may have lost them, so it only separates names by their words
+    ("Latour" is not "La Tour") and "saint remy" lists both spellings.
+    """
+    if len(candidates) <= 1:
+        return candidates
+    tests = []
+    if _strip_accents(name) != name:
+        tests += [
+            lambda c: c.name == name,
+            lambda c: c.name.casefold() == name.casefold(),
+            lambda c: _spaced_key(c.name, True) == _spaced_key(name, True),
+        ]
+    tests.append(lambda c: _spaced_key(c.name, False) == _spaced_key(name, False))
+    for test in tests:
+        kept = [c for c in candidates if test(c)]
+        if kept:
+            return kept
+    return candidates
+
+
+def _ambiguous_message(query: str, communes: list[Commune], area: Area | None) -> str:
+    communes = sorted(communes, key=_list_order)
+    listing = "\n".join(f"  {c.summary}" for c in communes)
+    example = max(communes, key=lambda c: c.population)
+    where = f" {area.dans}" if area is not None else ""
+    deps = {c.departement.code for c in communes}
+    if area is None and len(deps) == len(communes):
+        how = (
+            f"Add the département in parentheses to choose one, e.g. "
+            f"\"{example.name} ({example.departement.code})\", or give the INSEE code, e.g. {example.insee}."
+        )
+    else:
+        how = f"Give the INSEE code to choose one, e.g. {example.insee}."
+    return f"{len(communes)} communes{where} match \"{query}\":\n{listing}\n{how}"
+
+
+def _or_list(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+# --------------------------------------------------------------------------
+# Module-level API
+# --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def load() -> CommuneIndex:
+    """The index, loaded from the shipped file once per process."""
+    try:
+        data = DATA_FILE.read_bytes()
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"The commune data file {DATA_FILE} is missing: run scripts/build_communes.py to create it."
+        ) from None
+    return CommuneIndex(data)
+
+
+def lookup(query: str) -> Commune:
+    """See ``CommuneIndex.lookup``."""
+    return load().lookup(query)
+
+
+def search(text: str, limit: int = 10) -> list[Commune]:
+    """See ``CommuneIndex.search``."""
+    return load().search(text, limit)
+
+
+def get(insee: str) -> Commune:
+    """The commune or arrondissement with this INSEE code; KeyError if absent."""
+    return load().get(insee)
+
+
+def all_communes(kind: str | None = "commune") -> Iterator[Commune]:
+    """The 34,969 current communes, the 45 arrondissements, or (None) both."""
+    return load().all_communes(kind)
+
+
+def by_departement(code: str) -> list[Commune]:
+    return load().by_departement(code)
+
+
+def by_region(code: str) -> list[Commune]:
+    return load().by_region(code)
+
+
+def by_epci(siren: str) -> list[Commune]:
+    return load().by_epci(siren)
+
+
+def __getattr__(name: str):
+    """``DATA_PROVENANCE`` is read on first use from the small metadata file, so
+    that importing this module costs nothing."""
+    if name == "DATA_PROVENANCE":
+        import json
+
+        value = json.loads(META_FILE.read_text(encoding="utf-8"))
+        globals()["DATA_PROVENANCE"] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,158 @@
+"""The schema of argument files, as pydantic models.
+
+These models validate every argument file when the library loads, and the JSON
+Schema that editors use (``motions schema``) is generated from them, so the two
+can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SHORT_MAX_CHARS = 280
+PARAGRAPH_MIN_WORDS = 60
+PARAGRAPH_MAX_WORDS = 200
+
+#: Pandoc citation syntax: ``[@key]``, ``[@key, p. 3]``, ``[@a, p. 2; @b, § 4]``.
+CITATION_GROUP = re.compile(r"\[(@[^\[\]]+)\]")
+CITATION_ITEM = re.compile(r"^\s*@(?P<key>[\w][\w:.#$%&+?<>~/-]*)\s*(?:,\s*(?P<locator>.+?))?\s*$")
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+
+#: Names of the local facts that a condition may require (see ``motions.facts``).
+FACT_NAMES = (
+    "cameras",
+    "csu",
+    "police_municipale",
+    "contracts",
+    "vsa_software",
+    "sound_sensors",
+    "projects",
+    "smart_city_project",
+)
+
+CommuneFeature = Literal["epci", "ept", "metropole"]
+Zone = Literal["metro", "drom", "com"]
+
+
+class Condition(BaseModel):
+    """When an argument or clause applies. Every field given must hold.
+
+    Example, in YAML::
+
+        applies_when:
+          facts: [csu]            # only where the user says the commune runs a CSU
+          min_population: 3500
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    facts: list[Literal[FACT_NAMES]] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        description="Local facts that must be known and true (see the facts file).",
+    )
+    commune_has: list[CommuneFeature] = Field(
+        default_factory=list,
+        description="Features the commune must have: an EPCI, an EPT, a métropole.",
+    )
+    min_population: int | None = Field(default=None, ge=0)
+    max_population: int | None = Field(default=None, ge=0)
+    zones: list[Zone] = Field(
+        default_factory=list, description="Zones where it applies (metro, drom, com); empty means all."
+    )
+
+    def describe(self) -> str:
+        """The condition in one English line, for ``motions explain``."""
+        parts = []
+        if self.facts:
+            parts.append("facts known: " + ", ".join(self.facts))
+        if self.commune_has:
+            parts.append("commune has: " + ", ".join(self.commune_has))
+        if self.min_population is not None:
+            parts.append(f"population >= {self.min_population}")
+        if self.max_population is not None:
+            parts.append(f"population <= {self.max_population}")
+        if self.zones:
+            parts.append("zone in: " + ", ".join(self.zones))
+        return "; ".join(parts) or "always"
+
+
+class Argument(BaseModel):
+    """One argument of the library, in the three forms a motion and a flyer need."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN, description="Stable identifier, lowercase with hyphens.")
+    kind: Literal["argument", "rebuttal"] = Field(
+        default="argument", description="'rebuttal' for an answer to an objection."
+    )
+    title: str = Field(min_length=3, description="A one-line title, in French.")
+    objection: str | None = Field(
+        default=None, description="For a rebuttal: the claim it answers, in French."
+    )
+    themes: list[str] = Field(min_length=1, description="Theme ids, from themes.yaml.")
+    short: str = Field(
+        min_length=10,
+        description=f"Flyer form: at most {SHORT_MAX_CHARS} characters (citations not counted).",
+    )
+    considerant: str = Field(
+        min_length=20, description="One clause of a motion, beginning with 'Considérant que'."
+    )
+    paragraph: str = Field(
+        min_length=20,
+        description=f"Exposé des motifs form: {PARAGRAPH_MIN_WORDS} to {PARAGRAPH_MAX_WORDS} words.",
+    )
+    checked: dt.date = Field(description="The date the facts and law stated were last checked.")
+    applies_when: Condition | None = Field(
+        default=None, description="Only include where this holds; omit when it always applies."
+    )
+    notes: str | None = Field(default=None, description="Editors' notes; never printed.")
+
+    @field_validator("title", "short", "considerant", "paragraph", "objection")
+    @classmethod
+    def _fold(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) if value is not None else None
+
+    @model_validator(mode="after")
+    def _rebuttal_has_objection(self) -> Argument:
+        if self.kind == "rebuttal" and not self.objection:
+            raise ValueError("a rebuttal needs an 'objection': the claim it answers")
+        return self
+
+
+def strip_citations(text: str) -> str:
+    """The text as a reader sees it, without Pandoc citation brackets."""
+    return re.sub(r"\s*" + CITATION_GROUP.pattern, "", text).strip()
+
+
+def parse_citation_group(inner: str) -> list[tuple[str, str | None]]:
+    """Split ``@a, p. 3; @b`` into [(key, locator), ...]. Raises ValueError."""
+    items = []
+    for part in inner.split(";"):
+        m = CITATION_ITEM.match(part)
+        if not m:
+            raise ValueError(f"malformed citation [{inner}]: write [@key, p. 3]")
+        items.append((m.group("key"), m.group("locator")))
+    return items
+
+
+def iter_citations(text: str):
+    """Yield (key, locator) for every citation in a text."""
+    for m in CITATION_GROUP.finditer(text):
+        yield from parse_citation_group(m.group(1))
+
+
+def word_count(text: str) -> int:
+    return len(strip_citations(text).split())
+
+
+def argument_json_schema() -> dict:
+    """JSON Schema for argument files, generated from :class:`Argument`."""
+    schema = Argument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "motions argument file"
+    return schema
