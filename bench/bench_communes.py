@@ -7,12 +7,18 @@ program. "Cold" runs a fresh interpreter per sample (reported both as the time
 spent inside the process from ``import motions.communes`` to the answer, and as
 the whole process's wall time next to an empty interpreter's, for scale);
 "warm" repeats calls in one process with the data already loaded. Medians.
+
+Cold runs use compiled bytecode, as an installed package does: the subprocesses
+get a temporary ``PYTHONPYCACHEPREFIX`` (nothing is written in the source tree)
+even if ``PYTHONDONTWRITEBYTECODE`` is set; one line shows the cost without it.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import tempfile
 import subprocess
 import sys
 import time
@@ -22,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 COLD_SNIPPETS = {
+    "import motions.communes only": "pass",
+    "import + load (CommuneIndex, no lookup)": "C.load()",
     "import + load + lookup('Villejuif')": "C.lookup('Villejuif')",
     "import + load + lookup('94800') (postal)": "C.lookup('94800')",
     "import + load + lookup('Marseille 1er')": "C.lookup('Marseille 1er')",
@@ -40,13 +48,31 @@ print((time.perf_counter() - t0) * 1000)
 """
 
 
-def cold(snippet: str, runs: int) -> tuple[float, float]:
+def _env(bytecode: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = PYCACHE
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONPYCACHEPREFIX", None)
+    return env
+
+
+PYCACHE = tempfile.mkdtemp(prefix="motions-bench-pycache-")
+
+
+def cold(snippet: str, runs: int, bytecode: bool = True) -> tuple[float, float]:
     """Median in-process ms and median wall ms of a fresh interpreter."""
     inner, wall = [], []
     code = COLD_TEMPLATE.format(snippet=snippet)
+    env = _env(bytecode)
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, check=True)  # compile
     for _ in range(runs):
         t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
         wall.append((time.perf_counter() - t) * 1000)
         inner.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(inner), statistics.median(wall)
@@ -56,7 +82,7 @@ def interpreter_wall(runs: int) -> float:
     wall = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        subprocess.run([sys.executable, "-c", "pass"], env=_env(True), check=True)
         wall.append((time.perf_counter() - t) * 1000)
     return statistics.median(wall)
 
@@ -90,7 +116,7 @@ def main() -> int:
 
     import motions.communes as C
 
-    data_file = C.DATA_FILE
+    data_file = Path(C.DATA_FILE)
     print(f"data file: {data_file.relative_to(ROOT)}, {data_file.stat().st_size / 1e6:.2f} MB")
     print(f"python {sys.version.split()[0]}, {runs} samples per measure, medians\n")
 
@@ -99,6 +125,8 @@ def main() -> int:
     for label, snippet in COLD_SNIPPETS.items():
         inner, wall = cold(snippet, runs)
         print(f"  {label:<62}{inner:>9.1f}   {wall:>8.1f}")
+    inner, wall = cold(COLD_SNIPPETS["import + load + lookup('Villejuif')"], runs, bytecode=False)
+    print(f"  {'same, lookup(Villejuif), source compiled each time (no .pyc)':<62}{inner:>9.1f}   {wall:>8.1f}")
 
     index = C.load()
     load_ms = warm(lambda: C.CommuneIndex(data_file.read_bytes()), runs, 1)

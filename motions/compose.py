@@ -33,7 +33,7 @@ from .document import (
 from .errors import UnknownItem, UnsupportedCommune
 from .facts import Facts
 from .library import ArgumentEntry, Library, MotionTemplate
-from .procedure import Regime, regime_for
+from .procedure import Regime, procedure_lines, regime_for
 from .schema import CITATION_GROUP, Condition, parse_citation_group
 from .templating import make_environment, render_block
 
@@ -295,6 +295,11 @@ def compose(lib: Library, commune, motion: MotionTemplate, facts: Facts | None =
             articles.append(Article("Article 1er" if number == 1 else f"Article {number}", (p,)))
         dispositifs.append(Dispositif(kind, heading, intro_paras[0], tuple(articles)))
     signature = paras("signature")
+    procedure = tuple(
+        Paragraph(parse_inline(line, notes, "procedure notes"))
+        for line in procedure_lines(commune, regime)
+        if all(k in lib.sources for k, _ in _citations_in(line))
+    )
 
     note_list = []
     for (key, locator), n in notes.numbers.items():
@@ -344,11 +349,17 @@ def compose(lib: Library, commune, motion: MotionTemplate, facts: Facts | None =
         preamble=f"{_with_article(regime.council_name)},",
         dispositifs=tuple(dispositifs),
         signature=signature,
+        procedure=procedure,
         notes=tuple(sorted(note_list, key=lambda n: n.number)),
         sources=tuple(sources),
         metadata=metadata,
     )
     return Composition(document, decisions, regime)
+
+
+def _citations_in(text: str):
+    for m in CITATION_GROUP.finditer(text):
+        yield from parse_citation_group(m.group(1))
 
 
 def _with_article(council_name: str) -> str:

@@ -104,6 +104,7 @@ class Metadata:
 HEADINGS = {
     "expose": "Exposé des motifs",
     "text": "Texte soumis au vote",
+    "procedure": "Procédure",
     "notes": "Notes",
     "sources": "Sources",
 }
@@ -123,6 +124,7 @@ class Document:
     preamble: str  # "Le conseil municipal," before the visas
     dispositifs: tuple[Dispositif, ...]
     signature: tuple[Paragraph, ...]
+    procedure: tuple[Paragraph, ...]  # dated procedure notes that depend on population
     notes: tuple[Note, ...]
     sources: tuple[Source, ...]
     metadata: Metadata
@@ -144,6 +146,8 @@ class Document:
                     yield "article", p
         for p in self.signature:
             yield "signature", p
+        for p in self.procedure:
+            yield "procedure", p
         for n in self.notes:
             yield "note", n.body
         for s in self.sources:

@@ -1,14 +1,20 @@
 """The user's local facts: what they know about their commune, each with its source.
 
-An optional YAML file (``motions facts new`` writes a commented scaffold). Every
+An optional YAML file (``motions facts new`` writes a commented scaffold,
+``motions facts check`` validates one; docs/facts.md lists every field). Every
 fact given changes the text where it matters; every fact missing leaves clean
 text. Each fact carries where it comes from and when, because a council motion
 that states a figure must be able to say where the figure comes from.
+
+A fact with ``exists: false`` is a known absence ("the commune has no CSU"):
+:meth:`Facts.known` is false for it, so conditions and clauses that need the
+fact stay out, but templates may say that the commune has none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from pathlib import Path
 from typing import Literal
 
@@ -17,45 +23,90 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from . import yamlfiles
 from .errors import FactsError
 
+#: What a contract, a project or a vendor's offer is about; templates pick the
+#: ones that concern them (a contract on sound sensors shows in the sound motion,
+#: not in the one on cameras).
+Topic = Literal["video", "vsa", "biometrics", "sound", "drones", "data_platform", "other"]
+TOPICS: tuple[str, ...] = Topic.__args__  # type: ignore[attr-defined]
+
 
 class _Sourced(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source: str | None = Field(default=None, description="Where this comes from (document, page, URL).")
-    date: dt.date | None = Field(default=None, description="When it was true or published.")
+    source: str | None = Field(
+        default=None,
+        description="Where this comes from (a document, its page, a URL); printed after the fact.",
+    )
+    date: dt.date | None = Field(default=None, description="When it was true or published (YYYY-MM-DD).")
+
+
+class _Topical(_Sourced):
+    covers: list[Topic] = Field(
+        default_factory=list,
+        description="What it is about: video, vsa, biometrics, sound, drones, data_platform, other.",
+    )
+
+    def is_about(self, *topics: str, unspecified: bool = False) -> bool:
+        if not self.covers:
+            return unspecified
+        return bool(set(self.covers) & set(topics))
 
 
 class Cameras(_Sourced):
-    count: int = Field(ge=0, description="Number of public cameras the commune runs.")
+    count: int = Field(ge=0, description="Number of cameras the commune runs on the public road.")
 
 
 class Csu(_Sourced):
-    exists: bool = True
-    name: str | None = Field(default=None, description="e.g. « centre de supervision urbain »")
-    shared_with: str | None = Field(default=None, description="Intercommunal CSU: with whom.")
+    exists: bool = Field(default=True, description="false: the commune has no CSU (a known absence).")
+    name: str | None = Field(default=None, description="Its name, e.g. « centre de supervision urbain ».")
+    shared_with: str | None = Field(default=None, description="Intercommunal CSU: with whom it is shared.")
 
 
 class PoliceMunicipale(_Sourced):
-    exists: bool = True
-    agents: int | None = Field(default=None, ge=0)
+    exists: bool = Field(default=True, description="false: the commune has no police municipale.")
+    agents: int | None = Field(default=None, ge=0, description="Number of agents.")
 
 
-class Contract(_Sourced):
-    vendor: str
-    object: str = Field(description="What is bought or lent, e.g. « logiciel d'analyse vidéo »")
-    amount_eur: float | None = Field(default=None, ge=0)
-    until: dt.date | None = None
+class Contract(_Topical):
+    vendor: str = Field(description="The company, e.g. « Briefcam ».")
+    object: str = Field(description="What is bought or lent, e.g. « logiciel d'analyse vidéo ».")
+    amount_eur: float | None = Field(default=None, ge=0, description="Amount in euros (tax included).")
+    until: dt.date | None = Field(default=None, description="When it ends or must be renewed.")
+    reference: str | None = Field(default=None, description="Its number or the délibération that approved it.")
 
 
 class Software(_Sourced):
-    exists: bool = True
+    exists: bool = Field(default=True, description="false: the commune has none (a known absence).")
     vendor: str | None = None
     product: str | None = None
+    count: int | None = Field(default=None, ge=0, description="How many devices (sensors), if relevant.")
+    location: str | None = Field(default=None, description="Where, e.g. « dans le quartier de la gare ».")
 
 
-class Project(_Sourced):
-    name: str
-    description: str | None = None
+class Drones(_Sourced):
+    exists: bool = Field(default=True, description="false: the commune has no drone.")
+    count: int | None = Field(default=None, ge=0)
+    use: str | None = Field(default=None, description="What they are used for, as the commune says.")
+
+
+class Authorisations(_Sourced):
+    systems: int | None = Field(
+        default=None, ge=0,
+        description="How many vidéoprotection systems the préfet's list authorises in the commune (CSI R252-10).",
+    )
+    reference: str | None = Field(default=None, description="The prefectoral order or the list's reference.")
+
+
+class Offer(_Topical):
+    vendor: str = Field(description="Who offers, e.g. a company or a foundation.")
+    object: str = Field(description="What is offered, e.g. « dix capteurs sonores ».")
+    terms: str | None = Field(default=None, description="On what terms, e.g. « prêt gratuit pendant un an ».")
+
+
+class Project(_Topical):
+    name: str = Field(description="The project's name as the commune calls it.")
+    description: str | None = Field(default=None, description="One phrase, e.g. « plateforme de pilotage urbain ».")
+    vendor: str | None = Field(default=None, description="The company that runs or sells it.")
 
 
 class Member(BaseModel):
@@ -80,6 +131,10 @@ class Session(BaseModel):
     place: str | None = None
 
 
+#: Fields that are not facts about the commune's equipment (never "used" facts).
+_SETTINGS = ("commune", "mayor_title")
+
+
 class Facts(BaseModel):
     """Everything a user may tell about the commune; all optional."""
 
@@ -95,6 +150,9 @@ class Facts(BaseModel):
     contracts: list[Contract] = Field(default_factory=list)
     vsa_software: Software | None = None
     sound_sensors: Software | None = None
+    drones: Drones | None = None
+    prefectoral_authorisations: Authorisations | None = None
+    vendor_offer: Offer | None = None
     projects: list[Project] = Field(default_factory=list)
     smart_city_project: Project | None = None
 
@@ -105,17 +163,123 @@ class Facts(BaseModel):
             return False
         if isinstance(value, list):
             return bool(value)
+        if isinstance(value, Session):
+            return bool(value.date or value.place)
         if hasattr(value, "exists"):
             return bool(value.exists)
         if isinstance(value, Cameras):
             return value.count > 0
         return True
 
+    def absent(self, name: str) -> bool:
+        """Does the user say the commune has none (``exists: false``, or 0 cameras)?"""
+        value = getattr(self, name, None)
+        if value is None:
+            return False
+        if hasattr(value, "exists"):
+            return not value.exists
+        if isinstance(value, Cameras):
+            return value.count == 0
+        return False
+
     def used(self) -> list[str]:
         """Names of the facts given (for provenance and ``explain``)."""
-        return [n for n in type(self).model_fields if n not in ("commune", "mayor_title") and self.known(n)] + (
-            ["session"] if self.session.date or self.session.place else []
-        )
+        return [n for n in type(self).model_fields if n not in _SETTINGS and self.known(n)]
+
+    def contracts_on(self, *topics: str, unspecified: bool = False) -> list[Contract]:
+        """The contracts about any of ``topics``; those that say nothing count if ``unspecified``."""
+        return [c for c in self.contracts if c.is_about(*topics, unspecified=unspecified)]
+
+    def projects_on(self, *topics: str, unspecified: bool = False) -> list[Project]:
+        return [p for p in self.projects if p.is_about(*topics, unspecified=unspecified)]
+
+    def offer_on(self, *topics: str, unspecified: bool = False) -> Offer | None:
+        """The vendor's offer if it is about one of ``topics``."""
+        offer = self.vendor_offer
+        return offer if offer is not None and offer.is_about(*topics, unspecified=unspecified) else None
+
+    def unsourced(self) -> list[str]:
+        """Dotted names of the facts given without a source or a date (for ``facts check``)."""
+        out = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            items = value if isinstance(value, list) else [value]
+            for i, item in enumerate(items):
+                if isinstance(item, _Sourced):
+                    where = f"{name}.{i}" if isinstance(value, list) else name
+                    missing = [k for k in ("source", "date") if getattr(item, k) is None]
+                    if missing:
+                        out.append(f"{where}: no {' and no '.join(missing)}")
+        return out
+
+    def commune_mismatch(self, commune) -> str | None:
+        """A sentence if these facts name another commune than ``commune``, else None."""
+        if not self.commune:
+            return None
+        from .communes import name_key
+
+        wanted = name_key(self.commune.split("(")[0])
+        names = {name_key(commune.name), name_key(commune.display_name), commune.insee}
+        if wanted in names or self.commune.strip() == commune.insee:
+            return None
+        return (f"the facts file is about « {self.commune} », not {commune.label}; "
+                "check that you gave the right file with --facts.")
+
+
+FIELD_NAMES: tuple[str, ...] = tuple(Facts.model_fields)
+
+
+def _problems(exc: ValidationError, path: Path, text: str) -> list[str]:
+    lines = yamlfiles.line_map(text)
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        # pydantic reports union members (Member | str) as extra path items; keep the readable part
+        loc = tuple(x for x in loc if x not in ("Member", "str"))
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            parent = _model_at(loc[:-1])
+            known = list(parent.model_fields) if parent is not None else []
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+            msg = f"unknown field '{loc[-1]}'" + (f"; did you mean '{close[0]}'?" if close else
+                                                   f"; the fields here are: {', '.join(known)}")
+        problems.append(f"{path}:{yamlfiles.line_of(lines, loc)}: {'.'.join(map(str, loc))}: {msg}")
+    return problems
+
+
+def _model_at(loc: tuple):
+    """The pydantic model that a location path points into (for 'did you mean')."""
+    model = Facts
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        ann = field.annotation
+        inner = [a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not inner:
+            for a in getattr(ann, "__args__", ()):
+                inner += [b for b in getattr(a, "__args__", ()) if isinstance(b, type) and issubclass(b, BaseModel)]
+        if not inner:
+            return None
+        model = inner[0]
+    return model
+
+
+def parse_facts(text: str, path: Path | str) -> Facts:
+    """Validate the text of a facts file; raise :class:`FactsError` listing every problem with file:line."""
+    path = Path(path)
+    try:
+        data = yamlfiles.load(text, path) or {}
+    except yamlfiles.YamlSyntaxError as exc:
+        raise FactsError(str(exc)) from None
+    if not isinstance(data, dict):
+        raise FactsError(f"{path}:1: the facts file is a YAML mapping (see `motions facts new`).")
+    try:
+        return Facts.model_validate(data)
+    except ValidationError as exc:
+        raise FactsError("the facts file has problems:\n  " + "\n  ".join(_problems(exc, path, text))) from None
 
 
 def load_facts(path: Path | str | None) -> Facts:
@@ -128,18 +292,4 @@ def load_facts(path: Path | str | None) -> Facts:
         raise FactsError(f"{path}: cannot read the facts file ({exc.strerror}).") from None
     except UnicodeDecodeError:
         raise FactsError(f"{path}: the facts file is not UTF-8 text; save it as UTF-8.") from None
-    try:
-        data = yamlfiles.load(text, path) or {}
-    except yamlfiles.YamlSyntaxError as exc:
-        raise FactsError(str(exc)) from None
-    if not isinstance(data, dict):
-        raise FactsError(f"{path}:1: the facts file is a YAML mapping (see `motions facts new`).")
-    try:
-        return Facts.model_validate(data)
-    except ValidationError as exc:
-        lines = yamlfiles.line_map(text)
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            problems.append(f"{path}:{yamlfiles.line_of(lines, loc)}: {'.'.join(map(str, loc))}: {err['msg']}")
-        raise FactsError("the facts file has problems:\n  " + "\n  ".join(problems)) from None
+    return parse_facts(text, path)

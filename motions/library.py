@@ -148,6 +148,27 @@ def find_user_library(explicit: Path | str | None, cwd: Path | None = None) -> P
     return None
 
 
+def inspect_library(user_dir: Path | str | None = None, *, with_cwd: bool = True,
+                    shipped_arguments: bool = True) -> tuple[Library, list[str]]:
+    """Load without raising: the library as far as it loads, and its errors
+    (warnings are in ``lib.warnings``). For ``motions arguments check``, which
+    reports everything, and for tools that must work on a broken library."""
+    roots = [shipped_root()]
+    user = find_user_library(user_dir, None) if (user_dir or with_cwd) else None
+    if user is not None and user.resolve() != roots[0].resolve():
+        roots.append(user)
+    if user is not None and (user / LIBRARY_MARKER).is_file():
+        try:
+            settings = yamlfiles.load((user / LIBRARY_MARKER).read_text(encoding="utf-8"), user / LIBRARY_MARKER) or {}
+        except yamlfiles.YamlSyntaxError as exc:
+            raise LibraryError([str(exc)]) from None
+        if isinstance(settings, dict) and settings.get("shipped_arguments") is False:
+            shipped_arguments = False
+    loader = _Loader(roots, skip_arguments_of=None if shipped_arguments else roots[0])
+    lib = loader.load()
+    return lib, list(dict.fromkeys(loader.errors))
+
+
 def load_library(user_dir: Path | str | None = None, *, strict: bool = False, with_cwd: bool = True,
                  shipped_arguments: bool = True) -> Library:
     """Load the shipped library and the user's one over it; raise on any problem.
@@ -155,17 +176,7 @@ def load_library(user_dir: Path | str | None = None, *, strict: bool = False, wi
     ``shipped_arguments=False`` keeps the shipped templates but not the shipped
     arguments and sources (a self-contained user library, and small test libraries).
     """
-    roots = [shipped_root()]
-    user = find_user_library(user_dir, None) if (user_dir or with_cwd) else None
-    if user is not None and user.resolve() != roots[0].resolve():
-        roots.append(user)
-    if user is not None and (user / LIBRARY_MARKER).is_file():
-        settings = yamlfiles.load((user / LIBRARY_MARKER).read_text(encoding="utf-8"), user / LIBRARY_MARKER) or {}
-        if isinstance(settings, dict) and settings.get("shipped_arguments") is False:
-            shipped_arguments = False
-    loader = _Loader(roots, skip_arguments_of=None if shipped_arguments else roots[0])
-    lib = loader.load()
-    errors = list(dict.fromkeys(loader.errors))
+    lib, errors = inspect_library(user_dir, with_cwd=with_cwd, shipped_arguments=shipped_arguments)
     if errors or (strict and lib.warnings):
         raise LibraryError(errors + (lib.warnings if strict else []))
     return lib
@@ -307,6 +318,7 @@ class _Loader:
                 self.errors.append(f"{path}:{line}: each source needs an 'id' (its citation key)")
                 continue
             key = str(item["id"])
+            item = {k: _unquote(v) for k, v in item.items()}
             if item.get("type") not in CSL_TYPES:
                 self.errors.append(f"{path}:{line}: source '{key}' has CSL type {item.get('type')!r}; use one of book, article-journal, report, webpage, legislation, legal_case, ...")
             if not item.get("title"):
@@ -418,16 +430,56 @@ class _Loader:
                     )
             if not cited_any:
                 self.errors.append(f"{path}:{entry.line('considerant')}: the argument cites no source; tie each claim to a source with [@key, p. N]")
+            for form in ("title", "objection", "short", "considerant", "paragraph", "notes"):
+                bad = INVALID_XML_CHAR.search(getattr(arg, form) or "")
+                if bad:
+                    self.errors.append(f"{path}:{entry.line(form)}: {form}: {_invalid_char(bad.group())}")
+        for key, item in lib.sources.items():
+            for field_name, value in _strings(item):
+                bad = INVALID_XML_CHAR.search(value)
+                if bad:
+                    path, line = lib.source_where[key]
+                    self.errors.append(f"{path}:{line}: source '{key}', {field_name}: {_invalid_char(bad.group())}")
         for key in sorted(set(lib.sources) - used):
             path, line = lib.source_where[key]
             self.warnings.append(f"{path}:{line}: source '{key}' is cited by no argument")
         for mt in lib.motions.values():
             for aid in mt.meta.arguments:
-                if aid not in lib.arguments:
-                    self.errors.append(f"{mt.path}: the header lists argument '{aid}', which the library does not hold")
+                if aid not in lib.arguments:  # a user library may leave it out: it is skipped
+                    self.warnings.append(f"{mt.path}: the header lists argument '{aid}', which the library does not hold")
             for theme in mt.meta.themes:
                 if theme not in lib.themes:
-                    self.errors.append(f"{mt.path}: the header lists unknown theme '{theme}'")
+                    self.warnings.append(f"{mt.path}: the header lists unknown theme '{theme}'")
+
+
+#: Characters XML 1.0 forbids (C0 controls but tab and newlines, lone surrogates,
+#: U+FFFE/U+FFFF): a DOCX holding one does not open, so they are refused early.
+INVALID_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _invalid_char(ch: str) -> str:
+    return (f"contains the control character U+{ord(ch):04X}, which a DOCX cannot hold "
+            "(Word refuses to open the file); delete it (often pasted from a PDF)")
+
+
+def _strings(value, where: str = ""):
+    """Every string inside a CSL item, with its field name."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, where or str(k))
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v, where)
+
+
+def _unquote(value):
+    """Titles and URLs copied verbatim from a source text may be marked as
+    quotations with “ ” in the bibliography; the marks are not part of the data."""
+    if isinstance(value, str) and len(value) > 1 and value[0] == "“" and value[-1] == "”":
+        return value[1:-1]
+    return value
 
 
 def _has_pages(item: dict) -> bool:

@@ -42,7 +42,7 @@ def _explain_oserror(path: Path, exc: OSError) -> OutputError:
         return OutputError(f"{path.parent}: this folder is not writable; choose another with -o DIR.")
     if exc.errno == errno.ENOTDIR:
         return OutputError(f"{path.parent}: is not a folder; choose another output folder with -o DIR.")
-    return OutputError(f"{path}: cannot be written ({exc.strerror}).")
+    return OutputError(f"{path}: cannot be written ({exc.strerror}); check the folder, or choose another with -o DIR.")
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -67,6 +67,25 @@ def atomic_write(path: Path, data: bytes) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+STALE_SECONDS = 120
+
+
+def remove_stale_parts(folder: Path) -> None:
+    """Remove temporary files left by a run that was killed (SIGKILL cannot clean
+    up). Only old ones: a parallel worker may be writing a fresh one right now."""
+    import time
+
+    if not folder.is_dir():
+        return
+    now = time.time()
+    for part in folder.glob(".*.part"):
+        try:
+            if now - part.stat().st_mtime > STALE_SECONDS:
+                part.unlink()
+        except OSError:
+            pass
 
 
 @dataclass
@@ -125,6 +144,7 @@ def write_outputs(folder: Path, files: dict[str, bytes], *, force: bool = False,
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder}: is a file, not a folder; choose another output folder with -o DIR.")
+    remove_stale_parts(folder)
     manifest = Manifest.load(folder)
     targets = {name: folder / name for name in files}
     for path in targets.values():

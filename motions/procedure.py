@@ -121,3 +121,42 @@ def regime_for(commune, *, allow_overseas: bool = False) -> Regime:
         law_checked=LAW_CHECKED,
         notices=tuple(notices),
     )
+
+
+def procedure_lines(commune, regime: Regime) -> list[str]:
+    """The procedure notes a motion carries, each with the article it follows.
+
+    Text only where the law is known for this commune (see :func:`regime_for`);
+    the citations use the library's CGCT source keys.
+    """
+    from .typography import number_fr
+
+    lines: list[str] = []
+    pop = number_fr(commune.population)
+    if regime.arrondissement or regime.overseas_com or regime.alsace_moselle:
+        return lines
+    if regime.note_de_synthese:
+        lines.append(
+            f"Commune de {pop} habitants : la convocation est adressée cinq jours francs au moins avant "
+            "la séance, accompagnée d'une note explicative de synthèse sur les affaires soumises à "
+            "délibération [@cgct-l2121-12]. La présente proposition peut y être jointe."
+        )
+    else:
+        lines.append(
+            f"Commune de {pop} habitants : la convocation est adressée trois jours francs au moins avant "
+            "la séance [@cgct-l2121-11] ; aucune note explicative de synthèse n'est exigée."
+        )
+    if regime.reglement_interieur:
+        lines.append(
+            "Le dépôt et l'inscription de la proposition suivent les règles du règlement intérieur du "
+            "conseil, obligatoire dans les communes de 1 000 habitants et plus [@cgct-l2121-8]."
+        )
+    if regime.council_size:
+        if regime.plm:
+            lines.append(f"Le {regime.council_name} compte {regime.council_size} membres.")
+        else:
+            lines.append(
+                f"Le conseil municipal compte {regime.council_size} membres pour cette population "
+                "[@cgct-l2121-2]."
+            )
+    return lines

@@ -33,6 +33,9 @@ FACT_NAMES = (
     "sound_sensors",
     "projects",
     "smart_city_project",
+    "drones",
+    "prefectoral_authorisations",
+    "vendor_offer",
 )
 
 CommuneFeature = Literal["epci", "ept", "metropole"]

@@ -63,13 +63,20 @@ def make_environment(template_dirs: list[Path], *, html: bool = False) -> Sandbo
     return env
 
 
-def template_error(exc: Exception, name: str) -> TemplateError:
-    """Turn any Jinja failure into a sentence naming the template file and line."""
+def template_error(exc: Exception, name: str, template=None) -> TemplateError:
+    """Turn any Jinja failure into a sentence naming the template file and line.
+
+    Blocks rendered one by one skip Jinja's traceback rewriting, so the line of
+    the generated code is mapped back to the template's with its debug info.
+    """
     line = getattr(exc, "lineno", None)
-    filename = getattr(exc, "filename", None) or name
+    filename = getattr(exc, "filename", None) or (template.filename if template is not None else name)
     if line is None:
         for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if frame.filename and (frame.filename.endswith(name) or frame.filename.endswith(".j2")):
+            if template is not None and frame.filename == template.filename:
+                filename, line = frame.filename, template.get_corresponding_lineno(frame.lineno)
+                break
+            if frame.filename and frame.filename.endswith(".j2"):
                 filename, line = frame.filename, frame.lineno
                 break
     where = f"{filename}:{line}" if line else filename
@@ -86,6 +93,7 @@ def template_error(exc: Exception, name: str) -> TemplateError:
 
 def render_block(env: SandboxedEnvironment, name: str, block: str, context: dict) -> str | None:
     """Render one ``{% block %}`` of a template; None when it has no such block."""
+    tmpl = None
     try:
         tmpl = env.get_template(name)
         func = tmpl.blocks.get(block)
@@ -94,7 +102,6 @@ def render_block(env: SandboxedEnvironment, name: str, block: str, context: dict
         return "".join(func(tmpl.new_context(context)))
     except TemplateError:
         raise
-    except jinja2.TemplateError as exc:
-        raise template_error(exc, name) from None
-    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
-        raise template_error(exc, name) from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError,
+            ZeroDivisionError, OverflowError, RecursionError) as exc:
+        raise template_error(exc, name, tmpl) from None

@@ -70,6 +70,17 @@ def test_runtime_never_reads_the_source_folder():
 # -- Villejuif and Grand Paris ---------------------------------------------
 
 
+def test_objects_are_complete_dataclasses():
+    import dataclasses
+
+    v = C.get("94076")
+    rebuilt = C.Commune(**{f.name: getattr(v, f.name) for f in dataclasses.fields(C.Commune)})
+    assert rebuilt == v and hash(rebuilt) == hash(v)
+    assert set(vars(v)) == {f.name for f in dataclasses.fields(C.Commune)}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        v.name = "Other"
+
+
 def test_villejuif(index):
     v = C.lookup("Villejuif")
     assert v.insee == "94076" and v.kind == "commune" and v.tncc == 0
@@ -299,6 +310,8 @@ def test_not_found_messages():
         C.lookup("99999")
     with pytest.raises(CommuneNotFound, match="neither a département nor a région"):
         C.lookup("Villejuif (Zorglub)")
+    with pytest.raises(CommuneNotFound, match=r"in Somme \(80\); there is Villejuif \(94\)"):
+        C.lookup("Villejuif (Somme)")
     with pytest.raises(CommuneNotFound, match="No commune was given"):
         C.lookup("  ")
     with pytest.raises(CommuneNotFound, match="from 1 to 20"):

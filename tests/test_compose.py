@@ -146,3 +146,33 @@ def test_considerants_begin_properly(small_lib):
     doc = doc_for(small_lib, "Villejuif")
     assert doc.considerants and all(p.text.startswith("Considérant") for p in doc.considerants)
     assert all(p.text.startswith("Vu ") for p in doc.visas)
+
+
+@pytest.mark.parametrize("query, expects, absent", [
+    ("Villejuif", ["note explicative de synthèse", "règlement intérieur", "49 membres"], []),
+    ("Les Lilas", ["note explicative de synthèse", "règlement intérieur"], []),
+])
+def test_procedure_follows_population(small_lib, query, expects, absent):
+    doc = doc_for(small_lib, query)
+    text = " ".join(p.text for p in doc.procedure)
+    for e in expects:
+        assert e in text, e
+
+
+def test_small_communes_procedure(small_lib):
+    from motions.communes import all_communes
+
+    tiny = next(c for c in all_communes() if 100 <= c.population < 500 and c.zone == "metro" and c.departement.code not in ("57", "67", "68"))
+    doc = compose(small_lib, tiny, small_lib.motion("biometrie")).document
+    text = " ".join(p.text for p in doc.procedure)
+    assert "trois jours francs" in text and "note explicative" in text and "n’est exigée" in text
+    assert "règlement intérieur" not in text
+    assert "11 membres" in text
+    mid = next(c for c in all_communes() if 1000 <= c.population < 3500 and c.zone == "metro" and c.departement.code not in ("57", "67", "68"))
+    text = " ".join(p.text for p in compose(small_lib, mid, small_lib.motion("biometrie")).document.procedure)
+    assert "trois jours francs" in text and "règlement intérieur" in text
+
+
+def test_local_law_communes_state_no_threshold_rules(small_lib):
+    for query in ("Strasbourg", "Marseille 1er"):
+        assert doc_for(small_lib, query).procedure == ()

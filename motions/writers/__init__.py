@@ -16,7 +16,7 @@ from ..document import Document
 REGISTRY = {
     "docx": ("motions.writers.docx", "render_docx", ".docx"),
     "pdf": ("motions.writers.pdf", "render_pdf", ".pdf"),
-    "html": ("motions.writers.html", "render_html", ".html"),
+    "html": ("motions.writers.html", "render_html_standalone", ".html"),
     "txt": ("motions.writers.text", "render_text", ".txt"),
 }
 

@@ -47,6 +47,7 @@ def reference_docx(template_dirs: list[Path]) -> Path:
 
 
 def _add_inlines(par, inlines, *, italic=False, bold=False):
+    prev_was_note = False
     for node in inlines:
         if isinstance(node, Text):
             run = par.add_run(xml_safe(node.text))
@@ -59,7 +60,10 @@ def _add_inlines(par, inlines, *, italic=False, bold=False):
         elif isinstance(node, Strong):
             _add_inlines(par, node.children, italic=italic, bold=True)
         elif isinstance(node, NoteRef):
+            if prev_was_note:  # adjacent calls: ¹,²  not ¹²
+                par.add_run(",", style=STYLES["noteref"])
             par.add_run(str(node.number), style=STYLES["noteref"])
+        prev_was_note = isinstance(node, NoteRef)
 
 
 def _para(doc, style: str, paragraph: Paragraph | str):
@@ -127,6 +131,10 @@ def render_docx(document: Document, template_dirs: list[Path]) -> bytes:
                 _para(doc, "article", p)
     for p in document.signature:
         _para(doc, "signature", p)
+    if document.procedure:
+        _para(doc, "heading", HEADINGS["procedure"])
+        for p in document.procedure:
+            _para(doc, "notice", p)
     if document.notes:
         _para(doc, "heading", HEADINGS["notes"])
         for note in document.notes:
@@ -148,7 +156,7 @@ def render_docx(document: Document, template_dirs: list[Path]) -> bytes:
     cp.keywords = ", ".join(meta.keywords)
     cp.language = meta.language
     cp.category = document.kind_label
-    cp.comments = xml_safe("; ".join(f"{k}={v}" for k, v in sorted(meta.provenance.items())))
+    cp.comments = _provenance_comment(meta.provenance)
     cp.identifier = str(meta.provenance.get("commune_insee", ""))
     cp.version = str(meta.provenance.get("library_version", ""))
     cp.created = when
@@ -158,6 +166,14 @@ def render_docx(document: Document, template_dirs: list[Path]) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return _normalise_zip(buf.getvalue(), when)
+
+
+def _provenance_comment(provenance: dict) -> str:
+    """The provenance as one line; core properties hold at most 255 characters,
+    so the long argument list goes last and is cut (the full list is in `motions explain`)."""
+    items = sorted(provenance.items(), key=lambda kv: (kv[0] == "arguments", kv[0]))
+    text = xml_safe("; ".join(f"{k}={v}" for k, v in items))
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def _normalise_zip(data: bytes, when: dt.datetime) -> bytes:

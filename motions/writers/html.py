@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from ..document import HEADINGS, Document, Emph, NoteRef, Paragraph, Strong, Text
 from ..templating import make_environment, template_error
-from .common import xml_safe
+from .common import fixed_datetime, xml_safe
 
 
 def inline_html(value) -> Markup:
@@ -22,6 +22,7 @@ def inline_html(value) -> Markup:
     if isinstance(value, str):
         return escape(xml_safe(value))
     parts = []
+    prev_was_note = False
     for node in value:
         if isinstance(node, Text):
             parts.append(str(escape(xml_safe(node.text))))
@@ -30,7 +31,9 @@ def inline_html(value) -> Markup:
         elif isinstance(node, Strong):
             parts.append(f"<strong>{inline_html(node.children)}</strong>")
         elif isinstance(node, NoteRef):
-            parts.append(f'<a class="noteref" href="#note-{node.number}">{node.number}</a>')
+            sep = '<span class="noteref">,</span>' if prev_was_note else ""
+            parts.append(f'{sep}<a class="noteref" href="#note-{node.number}">{node.number}</a>')
+        prev_was_note = isinstance(node, NoteRef)
     return Markup("".join(parts))
 
 
@@ -43,6 +46,11 @@ def css_string(value: str) -> Markup:
     return Markup('"' + "".join(out) + '"')
 
 
+def safe_css(css: str) -> Markup:
+    """A stylesheet to inline in <style>: it may not close the element."""
+    return Markup(str(css).replace("</", "<\\/"))
+
+
 _ENVS: dict[tuple, object] = {}
 
 
@@ -53,6 +61,7 @@ def html_environment(template_dirs: list[Path]):
         env = make_environment(template_dirs, html=True)
         env.filters["inline"] = inline_html
         env.filters["css_string"] = css_string
+        env.filters["safe_css"] = safe_css
         _ENVS[key] = env
     return env
 
@@ -60,8 +69,21 @@ def html_environment(template_dirs: list[Path]):
 def render_html(document: Document, template_dirs: list[Path], *, template: str = "html/motion.html.j2",
                 stylesheet_href: str | None = None, **extra) -> str:
     env = html_environment(template_dirs)
+    extra.setdefault("created", fixed_datetime(document.metadata.date).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    extra.setdefault("inline_css", None)
     try:
         tmpl = env.get_template(template)
         return tmpl.render(doc=document, headings=HEADINGS, stylesheet_href=stylesheet_href, **extra)
     except Exception as exc:  # noqa: BLE001 - any template failure becomes a located sentence
         raise template_error(exc, template) from None
+
+
+def render_html_standalone(document: Document, template_dirs: list[Path]) -> str:
+    """The ``html`` output format: one self-contained file with its stylesheet inline."""
+    css = None
+    for d in template_dirs:
+        candidate = d / "html" / "motion.css"
+        if candidate.is_file():
+            css = candidate.read_text(encoding="utf-8")
+            break
+    return render_html(document, template_dirs, inline_css=css)

@@ -13,10 +13,25 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import LibraryError
-from .common import fixed_datetime
 from .html import render_html
 
 _CACHE: dict = {}
+
+
+def import_weasyprint():
+    """Import WeasyPrint, or say which system libraries to install."""
+    try:
+        import weasyprint  # noqa: F401
+        from weasyprint.text import ffi  # noqa: F401
+    except (OSError, ImportError) as exc:
+        from ..errors import SystemDependencyError
+
+        raise SystemDependencyError(
+            f"WeasyPrint cannot start ({exc}). It needs Pango and HarfBuzz: on Debian or Ubuntu run "
+            "`sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0`, "
+            "or generate DOCX only with --format docx."
+        ) from None
+    return weasyprint
 
 
 def _warn_slow_subsetting() -> None:
@@ -48,9 +63,17 @@ def _stylesheet(path: Path, fetcher, font_config):
     return css
 
 
-def render_pdf_from_html(html: str, template_dirs: list[Path], css_relative: str,
-                         extra_roots: list[Path] | None = None, **options) -> tuple[bytes, list[str]]:
-    """Render HTML with the given stylesheet; returns the PDF bytes and refused URLs."""
+def render_pdf_from_html(html: str, template_dirs: list[Path], css_relative: str | list[str],
+                         extra_roots: list[Path] | None = None, *, inspect=None,
+                         **options) -> tuple[bytes, list[str]]:
+    """Render HTML with the given stylesheet(s); returns the PDF bytes and refused URLs.
+
+    ``css_relative`` may list several stylesheets, applied in order (relative
+    URLs in the HTML resolve against the first one's folder). ``inspect``, if
+    given, is called with WeasyPrint's laid-out document before the PDF is
+    written: it may check the layout (pages, boxes) and raise to stop there.
+    """
+    import_weasyprint()
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -62,17 +85,21 @@ def render_pdf_from_html(html: str, template_dirs: list[Path], css_relative: str
         font_config = _CACHE["fonts"] = FontConfiguration()
     roots = list(template_dirs) + list(extra_roots or [])
     fetcher = LocalOnlyFetcher(roots)
-    css_path = find_template_file(template_dirs, css_relative)
-    css = _stylesheet(css_path, fetcher, font_config)
-    base = css_path.parent.as_uri() + "/"
-    pdf = HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(
-        stylesheets=[css], font_config=font_config, custom_metadata=True,
-        pdf_identifier=options.pop("pdf_identifier", b"motions"), **options,
-    )
+    relatives = [css_relative] if isinstance(css_relative, str) else list(css_relative)
+    css_paths = [find_template_file(template_dirs, rel) for rel in relatives]
+    stylesheets = [_stylesheet(path, fetcher, font_config) for path in css_paths]
+    base = css_paths[0].parent.as_uri() + "/"
+    options.setdefault("pdf_identifier", b"motions")
+    options.setdefault("custom_metadata", True)
+    # render() then write_pdf() is what HTML.write_pdf() does, with room to inspect.
+    document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
+        stylesheets=stylesheets, font_config=font_config, **options)
+    if inspect is not None:
+        inspect(document)
+    pdf = document.write_pdf(**options)
     return pdf, fetcher.refused
 
 
 def render_pdf(document: Document, template_dirs: list[Path]) -> tuple[bytes, list[str]]:
-    created = fixed_datetime(document.metadata.date).strftime("%Y-%m-%dT%H:%M:%SZ")
-    html = render_html(document, template_dirs, created=created)
+    html = render_html(document, template_dirs)
     return render_pdf_from_html(html, template_dirs, "html/motion.css")

@@ -34,6 +34,9 @@ def render_text(document: Document, template_dirs: list[Path] | None = None) -> 
     if document.signature:
         out.append("")
         out += [_fill(p) for p in document.signature]
+    if document.procedure:
+        out += ["", HEADINGS["procedure"].upper()]
+        out += [_fill(p) for p in document.procedure]
     if document.notes:
         out += ["", HEADINGS["notes"].upper()]
         out += [_fill(f"{n.number}. " + plain_text(n.body.inlines)) for n in document.notes]
