@@ -195,29 +195,46 @@ def library_stats(lib: Library) -> Stats:
 
 @dataclass
 class CheckReport:
+    """Every problem of a library. When a user's library is layered over the
+    shipped one, the shipped library's warnings are not the user's to fix: they
+    are counted apart (``hidden_warnings``); its errors still block, so they show."""
+
     library: Library
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    hidden_warnings: int = 0
 
     @property
     def stats(self) -> Stats:
-        return library_stats(self.library)
+        stats = library_stats(self.library)
+        stats.warnings = len(self.warnings)
+        return stats
+
+    def user_root(self) -> Path | None:
+        shipped = shipped_root().resolve()
+        user = [Path(r) for r in self.library.roots if Path(r).resolve() != shipped]
+        return user[0] if user else None
 
     def describe_roots(self) -> str:
         lib = self.library
+        user = self.user_root()
+        if user is None:
+            return f"the shipped library ({shipped_root()})"
         shipped = shipped_root().resolve()
-        user = [r for r in lib.roots if Path(r).resolve() != shipped]
-        has_shipped_args = any(_inside(e.path, shipped) for e in lib.arguments.values()) or not user
-        if not user:
-            return f"the shipped library ({display_path(shipped)})"
-        mine = display_path(user[0])
-        return f"{mine}, over the shipped {'library' if has_shipped_args else 'templates (shipped_arguments: false)'}"
+        has_shipped_args = any(_inside(e.path, shipped) for e in lib.arguments.values())
+        return f"{user}, over the shipped {'library' if has_shipped_args else 'templates (shipped_arguments: false)'}"
 
 
 def check_library(user_dir: Path | str | None = None, *, with_cwd: bool = True) -> CheckReport:
     """Load the library without stopping at the first problem; every error and warning."""
     lib, errors = inspect_library(user_dir, with_cwd=with_cwd)
-    return CheckReport(lib, errors, list(lib.warnings))
+    report = CheckReport(lib, errors, list(lib.warnings))
+    user = report.user_root()
+    if user is not None:
+        prefix = str(user.resolve()) + "/"
+        report.warnings = [w for w in lib.warnings if w.startswith(prefix)]
+        report.hidden_warnings = len(lib.warnings) - len(report.warnings)
+    return report
 
 
 def _inside(path: Path, folder: Path) -> bool:

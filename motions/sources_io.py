@@ -300,7 +300,8 @@ def _read_bibtex(text: str, path: Path) -> tuple[list[Incoming], list[str], set[
     problems = []
     for block in lib.failed_blocks:
         err = block.error
-        what = getattr(err, "message", None) or str(err) or type(err).__name__
+        what = (getattr(err, "abort_reason", None) or getattr(err, "message", None) or str(err)
+                or type(err).__name__)
         if type(block).__name__ == "DuplicateBlockKeyBlock":
             what = f"duplicate key '{getattr(block, 'key', '?')}'"
         problems.append(f"{path}:{(block.start_line or 0) + 1}: malformed BibTeX entry: {what.splitlines()[0]}")
@@ -563,7 +564,8 @@ def export_text(sources: dict[str, dict], fmt: str) -> str:
 class Conflict:
     key: str
     fields: list[str]
-    where: str  # "file:line" of the existing entry
+    path: Path  # where the existing entry stands
+    line: int
     overwritten: bool = False
     blocked: str = ""  # why --overwrite cannot apply
 
@@ -632,7 +634,7 @@ def import_sources(source: Path, target: Path, *, existing: dict[str, dict], whe
             if not diff:
                 report.unchanged.append(key)
                 continue
-            c = Conflict(key, diff, f"{target}:{target_lines[key]}", overwritten=overwrite)
+            c = Conflict(key, diff, target, target_lines[key], overwritten=overwrite)
             if overwrite:
                 replaced[in_target[key]] = item
             report.conflicts.append(c)
@@ -643,7 +645,7 @@ def import_sources(source: Path, target: Path, *, existing: dict[str, dict], whe
             if not diff:
                 report.unchanged.append(key)
                 continue
-            c = Conflict(key, diff, f"{path}:{line}")
+            c = Conflict(key, diff, Path(path), line)
             if same_root is not None and _inside(path, same_root):
                 c.blocked = f"edit it in {path.name}, the file of your library that holds it"
             elif overwrite:

@@ -48,6 +48,12 @@ def norm(text: str) -> str:
     return re.sub(r"[\W_]+", "", text).lower()
 
 
+def body_text(pdf: str, running_head: str) -> str:
+    """PDF text without the page headers and footers a page break inserts."""
+    return "\n".join(line for line in pdf.splitlines()
+                     if line.strip() != running_head and not line.startswith(running_head + " — "))
+
+
 def pdf_text(path: Path) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed")

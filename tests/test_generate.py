@@ -17,7 +17,7 @@ from motions.facts import Facts
 from motions.generate import render_motion
 from motions.writers.docx_styles import STYLES
 
-from conftest import norm, pdf_text, soffice_to_pdf
+from conftest import body_text, norm, pdf_text, soffice_to_pdf
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_docx_structure_with_python_docx(villejuif):
 def test_docx_opens_in_libreoffice(villejuif, tmp_path):
     result, out = villejuif
     pdf = soffice_to_pdf(out / "94076-villejuif-biometrie.docx", tmp_path)
-    text = norm(pdf_text(pdf))
+    text = norm(body_text(pdf_text(pdf), result.composition.document.running_head))
     for expected in expected_texts(result.composition.document):
         assert norm(expected) in text
 
@@ -80,10 +80,11 @@ def test_pdf_text_structure_and_metadata(villejuif):
     assert len(reader.pages) >= 2
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
-    text = norm(pdf_text(path))
+    text = norm(body_text(pdf_text(path), doc.running_head))
     for expected in expected_texts(doc):
         assert norm(expected) in text
-    assert norm("page 1 / ") in text and norm("Commune de Villejuif") in text
+    raw = norm(pdf_text(path))
+    assert norm("page 1 / ") in raw and norm("Commune de Villejuif") in raw
     meta = reader.metadata
     assert meta.title == doc.title
     assert meta.get("/motionscommuneinsee") == "94076"
@@ -94,7 +95,7 @@ def test_docx_and_pdf_carry_the_same_text(villejuif, tmp_path):
     result, out = villejuif
     d = docx.Document(str(out / "94076-villejuif-biometrie.docx"))
     docx_text = norm("".join(p.text for p in d.paragraphs))
-    pdf = norm(pdf_text(out / "94076-villejuif-biometrie.pdf"))
+    pdf = norm(body_text(pdf_text(out / "94076-villejuif-biometrie.pdf"), result.composition.document.running_head))
     # the PDF adds only the running head and the page numbers
     for p in d.paragraphs:
         if p.text.strip():
@@ -116,7 +117,30 @@ def test_panel_renders(small_lib, tmp_path, query):
     doc = result.composition.document
     d = docx.Document(str(result.paths[0]))
     assert d.paragraphs and any(p.text == doc.title for p in d.paragraphs)
-    text = norm(pdf_text(result.paths[1]))
+    text = norm(body_text(pdf_text(result.paths[1]), doc.running_head))
     assert norm(doc.title) in text
     for p in doc.considerants:
         assert norm(p.text) in text
+
+
+@pytest.mark.parametrize("query, forms", [
+    ("Villejuif", ["de Villejuif", "Grand-Orly Seine Bièvre", "Métropole du Grand Paris"]),
+    ("Le Mans", ["du Mans", "au Mans", "Le Mans Métropole"]),
+])
+def test_shipped_library_motion_opens_in_word_and_libreoffice(shipped_lib, tmp_path, query, forms):
+    """The real thing: the shipped library, the DOCX through LibreOffice, the PDF's text."""
+    result = render_motion(shipped_lib, lookup(query), "biometrie", formats=("docx", "pdf"), out_dir=tmp_path)
+    doc = result.composition.document
+    assert len(doc.considerants) >= 6
+    d = docx.Document(str(result.paths[0]))
+    assert any(p.text == doc.title for p in d.paragraphs)
+    lo_text = norm(body_text(pdf_text(soffice_to_pdf(result.paths[0], tmp_path / "lo")), doc.running_head))
+    our_text = norm(body_text(pdf_text(result.paths[1]), doc.running_head))
+    for expected in expected_texts(doc):
+        assert norm(expected) in lo_text, expected[:60]
+        assert norm(expected) in our_text, expected[:60]
+    everything = norm(" ".join(p.text for _, p in doc.iter_paragraphs()) + doc.title + " ".join(doc.subtitle))
+    for form in forms:
+        assert norm(form) in everything, form
+    for note in doc.notes:
+        assert norm(note.body.text) in our_text
