@@ -66,7 +66,8 @@ class Flyer:
     decide: tuple[str, ...]  # the délibération's articles, shortened
     ask_heading: str | None
     ask: tuple[str, ...]  # the vœu's articles, shortened
-    session: str | None  # « Le 14 mars 2026 — hôtel de ville »
+    session: str | None  # « Le 14 mars 2026, hôtel de ville »
+    when: str | None  # « 14 mars 2026 », the session's date alone
     group: str | None
     contact: str | None
     url: str | None
@@ -96,6 +97,7 @@ class Flyer:
 
 
 _ACRONYM_AT_END = re.compile(r"\(([A-Z][A-Z0-9-]{1,11})\)\s*$")
+_EU_TAG = re.compile(r" \((UE|CE|CEE|EU|Euratom)\)")
 _SMALL_WORDS = {"de", "des", "du", "la", "le", "les", "et", "l", "d", "à", "au", "aux"}
 
 
@@ -110,11 +112,12 @@ def _short_title(item: dict) -> str:
     if title.startswith("Code ") and len(title.split()) > 2:
         words = re.findall(r"[^\W\d_]+", title)
         return "".join(w[0].upper() for w in words if w.lower() not in _SMALL_WORDS)
+    title = _EU_TAG.sub(lambda m: "\0" + m.group(1) + "\1", title)  # keep « (UE) » whole
     for cut in (" du ", " relative ", " relatif ", " établissant ", " (", " : ", ". "):
         i = title.find(cut)
         if i >= 8:
             title = title[:i]
-    return title
+    return title.replace("\0", " (").replace("\1", ")")
 
 
 def _short_names(item: dict) -> str:
@@ -298,6 +301,7 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
         ask_heading=typography.french(ask_heading) if ask_heading else None,
         ask=tuple(ask),
         session=session,
+        when=typography.date_fr(session_date) if session_date else None,
         group=typography.french(group) if group else None,
         contact=typography.french(" ".join(contact.split())) if contact else None,
         url=options.url.strip() if options.url else None,

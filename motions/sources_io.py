@@ -304,7 +304,7 @@ def _read_bibtex(text: str, path: Path) -> tuple[list[Incoming], list[str], set[
                 or type(err).__name__)
         if type(block).__name__ == "DuplicateBlockKeyBlock":
             what = f"duplicate key '{getattr(block, 'key', '?')}'"
-        problems.append(f"{path}:{(block.start_line or 0) + 1}: malformed BibTeX entry: {what.splitlines()[0]}")
+        problems.append(f"{path}:{(block.start_line or 0) + 1}: malformed BibTeX entry: {what.strip().splitlines()[0]}")
     decode = _decoder().latex_to_text
     out: list[Incoming] = []
     ignored: set[str] = set()

@@ -1,0 +1,385 @@
+"""Flyer -> PDF: lay the flyer out in its format, check that it fits, write it.
+
+The HTML comes from ``templates/flyer/flyer.html.j2`` through the HTML
+writer's sandboxed, autoescaped environment; the PDF from
+:func:`motions.writers.pdf.render_pdf_from_html` (fonts and stylesheets cached,
+every resource through the local-only fetcher). Text never overflows silently:
+after layout, the page count and the height of each panel's content are
+checked; a flyer that is too long is set a little smaller, step by step down
+to a floor, then loses its last argument if the user did not choose them, and
+is otherwise refused with a :class:`~motions.errors.FitError` that says by
+how much and which argument to drop.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import FitError, UsageError
+from ..flyer import MIN_ARGUMENTS, Flyer
+from .common import fixed_datetime
+from .html import html_environment
+from .pdf import render_pdf_from_html
+
+TEMPLATE = "flyer/flyer.html.j2"
+#: Font scale steps tried when the text is too long; the last is the floor.
+SCALES = (1.0, 0.95, 0.9, 0.85)
+PX_TO_MM = 25.4 / 96
+#: Tolerance for rounding in the layout, in CSS px.
+_EPSILON = 0.5
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # also the <html> class the stylesheets select on
+    stylesheet: str  # relative to the template folders
+    pages: int  # how many pages the PDF must have
+    label: str
+    trim_mm: tuple[float, float]  # page (trim) size
+
+
+FORMATS = {
+    "a5": Format("a5", "flyer/a5.css", 2, "A5 recto-verso", (148, 210)),
+    "a6x4": Format("a6x4", "flyer/a6x4.css", 2, "A6 four-up on A4, for duplex printing", (210, 297)),
+    "a4": Format("a4", "flyer/a4.css", 1, "A4 poster", (210, 297)),
+}
+#: A print shop imposes A6 flyers itself: --format a6x4 --print-shop gives A6 pages.
+A6_SINGLE = Format("a6", "flyer/a6.css", 2, "A6 recto-verso", (105, 148))
+
+#: Four-up duplex imposition on portrait A4. Sheet 1 holds the rectos of copies
+#: 1-4; sheet 2 their versos. Flipped on the long edge, the back of a sheet is
+#: its mirror image left to right: the verso of the copy at top-left must sit
+#: at top-right, and so on. Rows stay where they are.
+RECTO_SLOTS = ("top-left", "top-right", "bottom-left", "bottom-right")
+MIRROR = {"top-left": "top-right", "top-right": "top-left",
+          "bottom-left": "bottom-right", "bottom-right": "bottom-left"}
+
+
+def duplex_sheets() -> list[dict]:
+    """The two sheets of the a6x4 imposition, as the template places them."""
+    rectos = [{"copy": i + 1, "position": pos} for i, pos in enumerate(RECTO_SLOTS)]
+    by_position = {MIRROR[s["position"]]: s["copy"] for s in rectos}
+    versos = [{"copy": by_position[pos], "position": pos} for pos in RECTO_SLOTS]
+    return [{"side": "recto", "slots": rectos}, {"side": "verso", "slots": versos}]
+
+
+def format_for(name: str, print_shop: bool) -> Format:
+    try:
+        fmt = FORMATS[name]
+    except KeyError:
+        raise UsageError(f"unknown flyer format '{name}'; choose a5, a6x4 or a4.") from None
+    return A6_SINGLE if (print_shop and fmt.name == "a6x4") else fmt
+
+
+# --------------------------------------------------------------------------- images
+
+
+@lru_cache(maxsize=64)
+def qr_data_uri(payload: str) -> str:
+    """The QR code of ``payload`` as a greyscale PNG data URI.
+
+    Greyscale (not RGB, not SVG) because WeasyPrint writes it as a DeviceGray
+    image with no transparency group, which every PDF/X flavour accepts; at 8
+    pixels a module it prints sharp at any flyer size.
+    """
+    import segno
+    from PIL import Image
+
+    qr = segno.make(payload, error="m", micro=False)
+    border = 4
+    size = len(qr.matrix) + 2 * border
+    img = Image.new("L", (size, size), 255)
+    px = img.load()
+    for y, row in enumerate(qr.matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                px[x + border, y + border] = 0
+    img = img.resize((size * 8, size * 8), Image.NEAREST)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def check_logo(path: Path) -> Path:
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise UsageError(f"{path}: no such logo file; give a PNG, JPEG or SVG image.")
+    if path.suffix.lower() not in LOGO_SUFFIXES:
+        raise UsageError(f"{path}: a logo must be a PNG, JPEG, GIF, WebP or SVG image.")
+    return path.resolve()
+
+
+def library_logo(lib) -> Path | None:
+    """The ``logo:`` of the user's library (motions-library.yaml), if any; it
+    must be a file inside that library."""
+    from .. import yamlfiles
+    from ..library import LIBRARY_MARKER
+
+    for root in reversed(lib.roots[1:]):
+        marker = Path(root) / LIBRARY_MARKER
+        if not marker.is_file():
+            continue
+        settings = yamlfiles.load(marker.read_text(encoding="utf-8"), marker) or {}
+        logo = settings.get("logo") if isinstance(settings, dict) else None
+        if not logo:
+            continue
+        path = (Path(root) / str(logo)).resolve()
+        if Path(root).resolve() not in path.parents:
+            raise UsageError(f"{marker}: the logo '{logo}' must be a file inside the library folder.")
+        return check_logo(path)
+    return None
+
+
+def _cmyk_logo_uri(path: Path, icc: Path) -> str:
+    """A raster logo converted to the print profile's CMYK, for PDF/X (which
+    holds no RGB). Transparency is flattened on white."""
+    from PIL import Image, ImageCms
+
+    img = Image.open(path)
+    if img.mode in ("RGBA", "LA", "P"):
+        img = img.convert("RGBA")
+        flat = Image.new("RGB", img.size, (255, 255, 255))
+        flat.paste(img, mask=img.getchannel("A"))
+        img = flat
+    if img.mode == "L":
+        return _data_uri(img, "PNG")
+    if img.mode != "CMYK":
+        img = ImageCms.profileToProfile(img.convert("RGB"), ImageCms.createProfile("sRGB"), str(icc),
+                                        outputMode="CMYK")
+    return _data_uri(img, "JPEG")
+
+
+def _data_uri(img, fmt: str) -> str:
+    buf = io.BytesIO()
+    img.save(buf, format=fmt, **({"quality": 95} if fmt == "JPEG" else {}))
+    mime = "image/jpeg" if fmt == "JPEG" else "image/png"
+    return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+# --------------------------------------------------------------------------- fit check
+
+
+@dataclass
+class Overflow:
+    side: str  # "recto", "verso", "poster"
+    mm: float
+
+
+@dataclass
+class Layout:
+    """What the fit check saw in one rendering."""
+
+    pages: int
+    overflows: list[Overflow] = field(default_factory=list)
+    panels: list[dict] = field(default_factory=list)  # side, copy, x, y, width, height (mm)
+
+
+def _classes(box) -> list[str]:
+    element = getattr(box, "element", None)
+    if element is None or not getattr(box, "element_tag", None):
+        return []
+    return (element.get("class") or "").split()
+
+
+def inspect_layout(document) -> Layout:
+    """Pages, panels and overflows of a WeasyPrint document.
+
+    A panel is a fixed-size frame (a page, or a quarter sheet); its ``.fit``
+    child holds the text at its natural height. The text overflows when that
+    height (summed over fragments, if it spilled onto another page) exceeds the
+    panel's, or when a box sticks out of the panel's sides. Boxes come in
+    document order (a parent before its children), so a ``.fit`` belongs to the
+    panel seen last, and a panel to the cell seen last.
+    """
+    layout = Layout(pages=len(document.pages))
+    panels: dict[int, dict] = {}
+    for page in document.pages:
+        seen: set = set()
+        copy = None
+        current = None
+        for box in page._page_box.descendants():
+            classes = _classes(box)
+            if not classes:
+                continue
+            key = (classes[0], id(box.element))
+            if key in seen:
+                continue  # an anonymous box of the same element
+            seen.add(key)
+            if "cell" in classes:
+                copy = box.element.get("data-copy")
+            elif "panel" in classes:
+                current = panels.get(id(box.element))
+                if current is None:
+                    side = next((c for c in ("recto", "verso", "poster") if c in classes), "panel")
+                    current = panels[id(box.element)] = {
+                        "side": side, "copy": int(copy) if copy else None, "box": box,
+                        "height": box.height, "content": 0.0, "wide": 0.0,
+                    }
+            elif "fit" in classes and current is not None:
+                current["content"] += box.margin_height()
+                left = current["box"].content_box_x()
+                right = left + current["box"].width
+                for child in box.descendants():
+                    if getattr(child, "position_x", None) is None or not hasattr(child, "margin_width"):
+                        continue
+                    current["wide"] = max(current["wide"], child.position_x + child.margin_width() - right,
+                                          left - child.position_x)
+    for info in panels.values():
+        box = info["box"]
+        layout.panels.append({
+            "side": info["side"], "copy": info["copy"],
+            "x": box.border_box_x() * PX_TO_MM, "y": box.border_box_y() * PX_TO_MM,
+            "width": box.border_width() * PX_TO_MM, "height": box.border_height() * PX_TO_MM,
+        })
+        excess = max(info["content"] - info["height"], info["wide"])
+        if excess > _EPSILON:
+            layout.overflows.append(Overflow(info["side"], round(excess * PX_TO_MM, 1)))
+    return layout
+
+
+class _DoesNotFit(Exception):
+    def __init__(self, layout: Layout):
+        self.layout = layout
+
+
+# --------------------------------------------------------------------------- render
+
+
+@dataclass
+class FlyerPdf:
+    data: bytes
+    flyer: Flyer  # as rendered (it may hold fewer points than composed)
+    format: Format
+    scale: float
+    layout: Layout
+    warnings: list[str] = field(default_factory=list)
+    pdfx: str | None = None  # the PDF/X flavour declared, if any
+
+
+def render_flyer_html(flyer: Flyer, template_dirs: list[Path], fmt: Format, *, print_shop: bool = False,
+                      scale: float = 1.0, logo_uri: str | None = None, icc_url: str | None = None) -> str:
+    from ..templating import template_error
+
+    env = html_environment(template_dirs)
+    created = fixed_datetime(flyer.date or None).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        return env.get_template(TEMPLATE).render(
+            flyer=flyer, fmt=fmt.name, print_shop=print_shop, fit=f"{scale:.3f}",
+            qr=qr_data_uri(flyer.url) if flyer.url else None, logo=logo_uri, icc_url=icc_url,
+            created=created, sheets=duplex_sheets() if fmt.name == "a6x4" else None,
+        )
+    except Exception as exc:  # noqa: BLE001 - any template failure becomes a located sentence
+        raise template_error(exc, TEMPLATE) from None
+
+
+def stylesheets(fmt: Format, print_shop: bool, pdfx: bool) -> list[str]:
+    sheets = ["flyer/flyer.css", fmt.stylesheet, "flyer/theme.css"]
+    if print_shop:
+        sheets.append("flyer/print-shop.css")
+    if pdfx:
+        sheets.append("flyer/pdfx.css")
+    return sheets
+
+
+_IMAGE_CACHE: dict = {}
+
+
+def render_flyer_pdf(flyer: Flyer, template_dirs: list[Path], fmt_name: str = "a5", *,
+                     print_shop: bool = False, icc: Path | None = None, logo: Path | None = None) -> FlyerPdf:
+    """Render ``flyer`` in format ``fmt_name``; raise FitError if it cannot fit."""
+    if icc is not None and not print_shop:
+        raise UsageError("--icc is for print shops: add --print-shop.")
+    fmt = format_for(fmt_name, print_shop)
+    extra_roots: list[Path] = []
+    logo_uri = icc_url = None
+    pdfx = None
+    if icc is not None:
+        icc = _check_icc(icc)
+        extra_roots.append(icc.parent)
+        icc_url = icc.as_uri()
+        pdfx = "pdf/x-1a"
+    if logo is not None:
+        logo = check_logo(logo)
+        if pdfx and logo.suffix.lower() == ".svg":
+            raise UsageError(f"{logo}: PDF/X cannot hold an SVG logo as WeasyPrint draws it (in RGB, with "
+                             "transparency); give a PNG or JPEG logo, or leave out --icc.")
+        if pdfx:
+            logo_uri = _cmyk_logo_uri(logo, icc)
+        else:
+            extra_roots.append(logo.parent)
+            logo_uri = logo.as_uri()
+    sheets = stylesheets(fmt, print_shop, bool(pdfx))
+    options = {"cache": _IMAGE_CACHE}
+    if pdfx:
+        options.update(pdf_variant=pdfx, output_intent="device-cmyk")
+
+    def check(document):
+        layout = inspect_layout(document)
+        if layout.pages != fmt.pages or layout.overflows:
+            raise _DoesNotFit(layout)
+        state["layout"] = layout
+
+    counts = [len(flyer.points)]
+    if not flyer.explicit:
+        counts += list(range(len(flyer.points) - 1, MIN_ARGUMENTS - 1, -1))
+    first_failure: Layout | None = None
+    state: dict = {}
+    for n in counts:
+        candidate = flyer if n == len(flyer.points) else flyer.with_points(n)
+        for scale in SCALES:
+            html = render_flyer_html(candidate, template_dirs, fmt, print_shop=print_shop, scale=scale,
+                                     logo_uri=logo_uri, icc_url=icc_url)
+            try:
+                data, refused = render_pdf_from_html(html, template_dirs, sheets, extra_roots, inspect=check,
+                                                     **options)
+            except _DoesNotFit as exc:
+                first_failure = first_failure or exc.layout
+                continue
+            warnings = [f"refused to load {url}: only files of the library may be used" for url in refused]
+            if n < len(flyer.points):
+                dropped = ", ".join(p.argument_id for p in flyer.points[n:])
+                warnings.append(f"the flyer holds {n} arguments, not {len(flyer.points)}: the text did not fit "
+                                f"the {fmt.label} format; left out: {dropped}.")
+            return FlyerPdf(data, candidate, fmt, scale, state["layout"], warnings, pdfx)
+    raise FitError(_fit_message(flyer, fmt, first_failure))
+
+
+def _fit_message(flyer: Flyer, fmt: Format, layout: Layout | None) -> str:
+    longest = flyer.longest_point()
+    parts = []
+    if layout is not None:
+        worst: dict[str, float] = {}
+        for o in layout.overflows:
+            worst[o.side] = max(worst.get(o.side, 0.0), o.mm)
+        for side, mm in worst.items():
+            parts.append(f"the {side} is {mm:.0f} mm too long")
+        if layout.pages != fmt.pages and not worst:
+            parts.append(f"it takes {layout.pages} pages instead of {fmt.pages}")
+    what = "; ".join(parts) or "it does not fit"
+    floor = int(SCALES[-1] * 100)
+    how = (f"drop the longest argument, '{longest.argument_id}' ({len(longest.text)} characters), "
+           "or choose shorter ones with --arguments")
+    if flyer.explicit:
+        how = f"drop the longest argument you chose, '{longest.argument_id}' ({len(longest.text)} characters)"
+    extra = ""
+    if layout is not None and any(o.side == "verso" for o in layout.overflows) and not any(
+            o.side in ("recto", "poster") for o in layout.overflows):
+        extra = " (the back lists each argument's sources) or shorten --place and --contact"
+    return (f"the flyer does not fit the {fmt.label} format, even set at {floor} % of its size with "
+            f"{len(flyer.points)} arguments: {what}. To make it fit, {how}{extra}.")
+
+
+def _check_icc(path: Path) -> Path:
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise UsageError(f"{path}: no such ICC profile; ask your print shop for its CMYK profile (.icc).")
+    head = path.read_bytes()[:20]
+    if len(head) < 20 or head[16:20] != b"CMYK" or head[12:16] != b"prtr":
+        raise UsageError(f"{path}: not a CMYK printer profile (ICC class 'prtr', colour space CMYK); "
+                         "ask your print shop for the profile of its press, e.g. PSO Coated v3 (FOGRA51).")
+    return path.resolve()
