@@ -70,6 +70,7 @@ def provenance(lib: Library) -> dict:
     return {
         "tool_version": __version__,
         "commune_data": f"{DATA_PROVENANCE.get('source', 'COG')} {DATA_PROVENANCE.get('version', '')}".strip(),
+        "commune_data_date": str(DATA_PROVENANCE.get("built", "")),
     }
 
 

@@ -41,6 +41,7 @@ class Regime:
     """What the procedure of this commune's council looks like, as far as we checked."""
 
     council_name: str  # "conseil municipal", "Conseil de Paris", "conseil d'arrondissement"
+    council_full: str  # "Conseil municipal de Villejuif", "Conseil de Paris", "Conseil du 1er arrondissement de Marseille"
     council_size: int | None
     note_de_synthese: bool | None  # None: unknown (local law) -> say nothing
     reglement_interieur: bool | None
@@ -108,8 +109,15 @@ def regime_for(commune, *, allow_overseas: bool = False) -> Regime:
         size = council_size(pop)
 
     local_rules_known = not alsace_moselle and not com
+    if council_name.startswith("Conseil de"):
+        council_full = council_name
+    elif arrondissement:
+        council_full = f"Conseil {commune.de}"
+    else:
+        council_full = f"Conseil municipal {commune.de}"
     return Regime(
         council_name=council_name,
+        council_full=council_full,
         council_size=size if local_rules_known else None,
         note_de_synthese=(pop >= 3500) if local_rules_known and not arrondissement else None,
         reglement_interieur=(pop >= 1000) if local_rules_known and not arrondissement else None,

@@ -168,6 +168,7 @@ def _data_uri(img, fmt: str) -> str:
 class Overflow:
     side: str  # "recto", "verso", "poster"
     mm: float
+    ratio: float  # the panel's height over the text's: below 1 when too long
 
 
 @dataclass
@@ -238,7 +239,8 @@ def inspect_layout(document) -> Layout:
         })
         excess = max(info["content"] - info["height"], info["wide"])
         if excess > _EPSILON:
-            layout.overflows.append(Overflow(info["side"], round(excess * PX_TO_MM, 1)))
+            ratio = info["height"] / max(info["content"], info["height"] + _EPSILON)
+            layout.overflows.append(Overflow(info["side"], round(excess * PX_TO_MM, 1), ratio))
     return layout
 
 
@@ -255,21 +257,22 @@ class FlyerPdf:
     data: bytes
     flyer: Flyer  # as rendered (it may hold fewer points than composed)
     format: Format
-    scale: float
+    scale: dict  # side -> font scale used
     layout: Layout
     warnings: list[str] = field(default_factory=list)
     pdfx: str | None = None  # the PDF/X flavour declared, if any
 
 
 def render_flyer_html(flyer: Flyer, template_dirs: list[Path], fmt: Format, *, print_shop: bool = False,
-                      scale: float = 1.0, logo_uri: str | None = None, icc_url: str | None = None) -> str:
+                      scale: dict | None = None, logo_uri: str | None = None, icc_url: str | None = None) -> str:
     from ..templating import template_error
 
     env = html_environment(template_dirs)
     created = fixed_datetime(flyer.date or None).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         return env.get_template(TEMPLATE).render(
-            flyer=flyer, fmt=fmt.name, print_shop=print_shop, fit=f"{scale:.3f}",
+            flyer=flyer, fmt=fmt.name, print_shop=print_shop,
+            fit={side: f"{value:.3f}" for side, value in (scale or {"recto": 1.0, "verso": 1.0}).items()},
             qr=qr_data_uri(flyer.url) if flyer.url else None, logo=logo_uri, icc_url=icc_url,
             created=created, sheets=duplex_sheets() if fmt.name == "a6x4" else None,
         )
@@ -324,21 +327,23 @@ def render_flyer_pdf(flyer: Flyer, template_dirs: list[Path], fmt_name: str = "a
             raise _DoesNotFit(layout)
         state["layout"] = layout
 
-    counts = [len(flyer.points)]
-    if not flyer.explicit:
-        counts += list(range(len(flyer.points) - 1, MIN_ARGUMENTS - 1, -1))
-    first_failure: Layout | None = None
     state: dict = {}
-    for n in counts:
+    n = len(flyer.points)
+    last_failure: Layout | None = None
+    while True:
         candidate = flyer if n == len(flyer.points) else flyer.with_points(n)
-        for scale in SCALES:
+        step = {"recto": 0, "verso": 0}
+        while True:
+            scale = {side: SCALES[i] for side, i in step.items()}
             html = render_flyer_html(candidate, template_dirs, fmt, print_shop=print_shop, scale=scale,
                                      logo_uri=logo_uri, icc_url=icc_url)
             try:
                 data, refused = render_pdf_from_html(html, template_dirs, sheets, extra_roots, inspect=check,
                                                      **options)
             except _DoesNotFit as exc:
-                first_failure = first_failure or exc.layout
+                last_failure = exc.layout
+                if not _step_down(step, exc.layout):
+                    break
                 continue
             warnings = [f"refused to load {url}: only files of the library may be used" for url in refused]
             if n < len(flyer.points):
@@ -346,7 +351,28 @@ def render_flyer_pdf(flyer: Flyer, template_dirs: list[Path], fmt_name: str = "a
                 warnings.append(f"the flyer holds {n} arguments, not {len(flyer.points)}: the text did not fit "
                                 f"the {fmt.label} format; left out: {dropped}.")
             return FlyerPdf(data, candidate, fmt, scale, state["layout"], warnings, pdfx)
-    raise FitError(_fit_message(flyer, fmt, first_failure))
+        if flyer.explicit or n <= MIN_ARGUMENTS:
+            raise FitError(_fit_message(candidate, fmt, last_failure))
+        n -= 1  # arguments drawn by the template: the last one gives way
+
+
+def _step_down(step: dict, layout: Layout) -> bool:
+    """Set the overflowing sides smaller: straight to the size the overflow
+    suggests (a text block's height goes roughly with the square of its font
+    size), at least one step. False when a side is already at the floor."""
+    sides = {("recto" if o.side == "poster" else o.side): o.ratio for o in layout.overflows}
+    if not sides:  # an extra page with no measurable overflow: shrink both
+        sides = {"recto": 1.0, "verso": 1.0}
+    last = len(SCALES) - 1
+    if any(step[side] == last for side in sides):
+        return False
+    for side, ratio in sides.items():
+        target = SCALES[step[side]] * ratio ** 0.5
+        nxt = step[side] + 1
+        while nxt < last and SCALES[nxt] > target:
+            nxt += 1
+        step[side] = nxt
+    return True
 
 
 def _fit_message(flyer: Flyer, fmt: Format, layout: Layout | None) -> str:
@@ -361,7 +387,7 @@ def _fit_message(flyer: Flyer, fmt: Format, layout: Layout | None) -> str:
         if layout.pages != fmt.pages and not worst:
             parts.append(f"it takes {layout.pages} pages instead of {fmt.pages}")
     what = "; ".join(parts) or "it does not fit"
-    floor = int(SCALES[-1] * 100)
+    floor = round(SCALES[-1] * 100)
     how = (f"drop the longest argument, '{longest.argument_id}' ({len(longest.text)} characters), "
            "or choose shorter ones with --arguments")
     if flyer.explicit:
