@@ -10,6 +10,8 @@ entry, with the same italics.
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 
 from .document import Emph, Inline, Text
@@ -237,4 +239,7 @@ def sort_key(item: dict) -> tuple:
     kind = item.get("type")
     group = 0 if kind in ("legislation", "bill", "regulation", "treaty") else 1 if kind == "legal_case" else 2
     who = names(item.get("author")) or str(item.get("authority") or item.get("title", ""))
-    return (group, who.lower(), year(item), str(item.get("title", "")).lower())
+    # section and id break ties (several articles of one code share author, year and
+    # title): without them the order would follow set iteration, which varies per run.
+    section = tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(item.get("section", "")).lower()))
+    return (group, who.lower(), year(item), str(item.get("title", "")).lower(), section, str(item.get("id", "")))

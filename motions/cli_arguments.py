@@ -134,8 +134,8 @@ def check_command(obj, strict) -> None:
     for line in report.stats.lines():
         click.echo(line)
     if report.hidden_warnings:
-        click.echo(f"  ({report.hidden_warnings} warnings in the shipped library are not shown: "
-                   "they are not yours to fix)")
+        click.echo(f"  ({report.hidden_warnings} warnings about the shipped library's files are not shown; "
+                   "check it alone with `motions arguments check` outside your library)")
 
 
 # --------------------------------------------------------------------------- sources

@@ -20,6 +20,7 @@ from .errors import UsageError
 from .facts import Facts
 from .library import Library
 from .schema import iter_citations, strip_citations
+from .typography import NBSP
 
 MIN_ARGUMENTS = 3
 MAX_ARGUMENTS = 5
@@ -282,11 +283,13 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
 
     pattern = options.headline or HEADLINES.get(motion.meta.id, DEFAULT_HEADLINE)
     try:
-        headline = pattern.format(a=commune.a, de=commune.de, commune=commune.display_name)
+        # the preposition stays with the name: « à Villejuif » never splits
+        headline = pattern.format(a=commune.a.replace(" ", NBSP, 1), de=commune.de.replace(" ", NBSP, 1),
+                                  commune=commune.display_name)
     except (KeyError, IndexError, ValueError):
         raise UsageError("the headline may use {a} (« à Villejuif »), {de} (« de Villejuif ») and "
                          "{commune} (« Villejuif »), and no other braces.") from None
-    headline = typography.french(" ".join(headline.split()))
+    headline = typography.french(re.sub(r"[ \t\r\n]+", " ", headline).strip())
     kicker = typography.french(f"{typography.capfirst(council)} {commune.de}")
     prov = dict(comp.document.metadata.provenance)
     prov.update({"flyer": "1", "arguments": ",".join(p.argument_id for p in points)})

@@ -221,7 +221,8 @@ class CheckReport:
         if user is None:
             return f"the shipped library ({shipped_root()})"
         shipped = shipped_root().resolve()
-        has_shipped_args = any(_inside(e.path, shipped) for e in lib.arguments.values())
+        has_shipped_args = any(_inside(e.path, shipped) and not _inside(e.path, user.resolve())
+                               for e in lib.arguments.values())
         return f"{user}, over the shipped {'library' if has_shipped_args else 'templates (shipped_arguments: false)'}"
 
 

@@ -123,7 +123,7 @@ def argument_scaffold(arg_id: str, *, kind: str = "argument", themes: list[str] 
     is_rebuttal = (a.kind if a else kind) == "rebuttal"
     if is_rebuttal:
         lines += ["# The other side's claim, as it is usually put, in « ».",
-                  "objection: >-", _block(a.objection) if a and a.objection else "  «  »"]
+                  "objection: >-", _block(a.objection) if a and a.objection else ""]
     lines += [
         *textwrap.wrap(f"Theme ids (one or more): {known}.", width=86, initial_indent="# ",
                        subsequent_indent="#   ", break_on_hyphens=False),
@@ -284,6 +284,8 @@ LIBRARY_YAML = """\
 #   arguments/sources/*.yaml      your sources (CSL-YAML or CSL-JSON); same key, same rule
 #   arguments/themes.yaml         more themes (id: French label)
 #   templates/                    your templates (see templates/README.txt)
+#   facts/exemple.yaml            local facts about a commune, for
+#                                 motions generate COMMUNE --facts facts/exemple.yaml
 # Commands: motions arguments new | list | show ID | check; motions sources import FILE.
 
 # true: use the shipped arguments and sources too, yours adding to or replacing them.
@@ -391,6 +393,9 @@ def init_library(folder: Path | str, *, force: bool = False, today: dt.date | No
         folder / "templates" / "README.txt": TEMPLATES_README.format(shipped=shipped / "templates"),
         folder / SCHEMA_FILE: schema_text(),
     }
+    facts = _facts_example()
+    if facts is not None:
+        files[folder / "facts" / "exemple.yaml"] = facts
     report = InitReport(folder)
     for path, text in files.items():
         if path.exists():
@@ -399,6 +404,15 @@ def init_library(folder: Path | str, *, force: bool = False, today: dt.date | No
         atomic_write(path, text.encode("utf-8"))
         report.created.append(path)
     return report
+
+
+def _facts_example() -> str | None:
+    """The commented facts scaffold of `motions facts new` (valid as it is), if this version has it."""
+    try:
+        from .facts_scaffold import scaffold_text
+    except ImportError:
+        return None
+    return scaffold_text(None)
 
 
 def _read_themes(path: Path) -> dict[str, str]:

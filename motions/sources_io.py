@@ -601,6 +601,8 @@ def import_sources(source: Path, target: Path, *, existing: dict[str, dict], whe
     other data: a conflict). A key held by another file of the same library
     (``same_root``) is never written, since the library would then hold it twice.
     """
+    from .library import CSL_TYPES
+
     source, target = Path(source), Path(target)
     entries, problems, ignored = read_entries(source)
     seen: dict[str, int] = {}
@@ -611,8 +613,6 @@ def import_sources(source: Path, target: Path, *, existing: dict[str, dict], whe
         if key in seen:
             problems.append(f"{source}:{e.line}: duplicate key '{key}' (also at line {seen[key]})")
         seen[key] = e.line
-        from .library import CSL_TYPES
-
         if e.item.get("type") not in CSL_TYPES:
             problems.append(f"{source}:{e.line}: entry '{key}' has CSL type {e.item.get('type')!r}, which motions does not know")
         if not e.item.get("title"):

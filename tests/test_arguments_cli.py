@@ -237,8 +237,13 @@ def test_show_prints_every_form_the_condition_the_sources_and_the_use(tmp_path):
     assert norm(arg.considerant) in norm(out) and norm(arg.paragraph) in norm(out)
     # the source as the documents print it (format_citation), with its locator and file:line
     flat = " ".join(out.split())
-    assert "[@cnil-2019-rf, p. 4] CNIL, Reconnaissance faciale : pour un débat à la hauteur des enjeux, CNIL," \
-           " 15 novembre 2019, p. 4. https://www.cnil.fr/" in flat
+    from motions.bibliography import format_citation
+    from motions.document import plain_text
+
+    as_in_documents = plain_text(tuple(format_citation(lib.sources["cnil-2019-rf"], "p. 4")))
+    assert f"[@cnil-2019-rf, p. 4] {as_in_documents}" in flat
+    assert "Reconnaissance faciale : pour un débat à la hauteur des enjeux" in as_in_documents
+    assert "2019, p. 4. https://www.cnil.fr/" in as_in_documents
     assert "arguments/sources/test.yaml:" in out
     assert "Used by:      motion template 'biometrie'" in out
     missing = run("--library", lib_dir, "arguments", "show", "visage-identife", ok=False)
@@ -291,6 +296,22 @@ def test_the_scaffold_fails_until_filled_then_validates(tmp_path):
 
     subprocess.run(fill.split() + [str(path)], check=True)
     run("--library", lib, "arguments", "check")
+
+
+def test_a_new_rebuttal_needs_its_objection_filled(tmp_path):
+    lib = copy_root(ROOTS / "small", tmp_path / "lib")
+    fields = {k: v for k, v in filled("reponse-gratuit").items() if k != "id"}
+    result = run("--library", lib, "arguments", "new", "--id", "reponse-gratuit", "--kind", "rebuttal",
+                 env={"EDITOR": editor(tmp_path, **fields)}, ok=False)
+    path = lib / "arguments/objections/reponse-gratuit.yaml"
+    assert result.exit_code == 5 and "a rebuttal needs an 'objection'" in result.output
+    fields = {"objection": ">-\n  « C'est gratuit : l'entreprise nous le prête. »"}
+    import subprocess
+
+    subprocess.run(editor(tmp_path, **fields).split() + [str(path)], check=True)
+    run("--library", lib, "arguments", "check")
+    listed = run("--library", lib, "arguments", "list", "--kind", "rebuttal").stdout
+    assert "reponse-gratuit  rebuttal" in listed
 
 
 def test_new_renames_the_file_when_the_id_is_changed_in_the_editor(tmp_path):
@@ -377,6 +398,9 @@ def test_init_creates_a_library_ready_to_edit(tmp_path):
                 "schema/argument.schema.json"):
         assert (folder / rel).is_file(), rel
         assert rel in result.output
+    if "facts" in cli.commands:  # `motions facts new` exists: its scaffold too
+        assert (folder / "facts/exemple.yaml").is_file()
+        run("facts", "check", folder / "facts/exemple.yaml")
     settings = (folder / "motions-library.yaml").read_text(encoding="utf-8")
     assert yaml.safe_load(settings) == {"shipped_arguments": True} and "# false:" in settings
     readme = (folder / "templates/README.txt").read_text(encoding="utf-8")

@@ -18,8 +18,40 @@ from .html import render_html
 _CACHE: dict = {}
 
 
+def _import_without_library_search() -> None:
+    """Import WeasyPrint without ctypes' library search, which costs ~0.3 s cold.
+
+    WeasyPrint tries several names per system library; every name cffi cannot
+    open directly goes through ``ctypes.util.find_library``, which on Linux runs
+    ldconfig, then gcc and ld, in subprocesses. The names it tries last
+    (``libpango-1.0.so.0``, ``libpango-1.0.dylib``) open directly, so we import
+    with ``find_library`` answering "not found"; if that fails (an unusual
+    layout), WeasyPrint is imported again the ordinary way.
+    """
+    import ctypes.util
+    import sys
+
+    real = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        from weasyprint.text import ffi
+
+        ok = ffi.harfbuzz_subset is not None or real("harfbuzz-subset") is None
+    except (OSError, ImportError):
+        ok = False
+    finally:
+        ctypes.util.find_library = real
+    if not ok:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+
+
 def import_weasyprint():
     """Import WeasyPrint, or say which system libraries to install."""
+    import sys
+
+    if "weasyprint.text.ffi" not in sys.modules:
+        _import_without_library_search()
     try:
         import weasyprint  # noqa: F401
         from weasyprint.text import ffi  # noqa: F401

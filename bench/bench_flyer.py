@@ -1,0 +1,89 @@
+"""Time a flyer, warm, in-process: the target is under 40 ms for an A5 flyer.
+
+usage: python bench/bench_flyer.py [--runs N] [--library DIR] [--format a5|a6x4|a4|all] [--print-shop]
+
+"Warm" is what a batch run or a second flyer in the same process sees: the
+library loaded, WeasyPrint imported, fonts and stylesheets cached. Rows:
+- compose: the flyer model (compose() of the motion, short forms, references);
+- render: HTML, layout, fit check, PDF (``render_flyer_pdf``), for a flyer that
+  fits at the first try;
+- compose + render: what ``motions flyer`` does after start-up, less the write;
+- bare WeasyPrint: the same HTML and stylesheets through WeasyPrint with no
+  cache (new FontConfiguration and CSS objects every time), for the ratio.
+Medians of N runs after one warm-up run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def median_ms(fn, runs: int) -> float:
+    fn()  # warm-up
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--library", default=str(ROOT / "tests" / "roots" / "flyer"))
+    parser.add_argument("--format", default="all")
+    parser.add_argument("--print-shop", action="store_true")
+    args = parser.parse_args()
+
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from motions.communes import lookup
+    from motions.flyer import FlyerOptions, compose_flyer
+    from motions.library import load_library
+    from motions.writers.flyer_pdf import format_for, render_flyer_html, render_flyer_pdf, stylesheets
+    from motions.writers.pdf import find_template_file
+
+    lib = load_library(args.library, with_cwd=False)
+    commune = lookup("Villejuif")
+    options = FlyerOptions(session_date=dt.date(2026, 3, 14), place="salle du conseil, hôtel de ville",
+                           contact="villejuif-en-commun@example.org", url="https://example.org/villejuif",
+                           group="Villejuif en commun")
+    formats = ["a5", "a6x4", "a4"] if args.format == "all" else [args.format]
+    print(f"library {args.library}, {args.runs} runs, medians in ms{' (print shop)' if args.print_shop else ''}")
+    print(f"{'format':<8} {'compose':>8} {'render':>8} {'both':>8} {'bare WP':>8} {'bare/render':>12}  scale")
+    for name in formats:
+        flyer = compose_flyer(lib, commune, options=options)
+        result = render_flyer_pdf(flyer, lib.template_dirs, name, print_shop=args.print_shop)
+        flyer = result.flyer  # as it fits, so every run renders once
+        fmt = format_for(name, args.print_shop)
+        compose_ms = median_ms(lambda: compose_flyer(lib, commune, options=options), args.runs)
+        render_ms = median_ms(lambda: render_flyer_pdf(flyer, lib.template_dirs, name, print_shop=args.print_shop),
+                              args.runs)
+        both_ms = median_ms(lambda: render_flyer_pdf(compose_flyer(lib, commune, options=options), lib.template_dirs,
+                                                     name, print_shop=args.print_shop), args.runs)
+        html = render_flyer_html(flyer, lib.template_dirs, fmt, print_shop=args.print_shop, scale=result.scale)
+        paths = [find_template_file(lib.template_dirs, rel) for rel in stylesheets(fmt, args.print_shop, False)]
+        base = paths[0].parent.as_uri() + "/"
+
+        def bare():
+            fonts = FontConfiguration()
+            sheets = [CSS(filename=str(p), font_config=fonts) for p in paths]
+            HTML(string=html, base_url=base).write_pdf(stylesheets=sheets, font_config=fonts)
+
+        bare_ms = median_ms(bare, args.runs)
+        scale = ", ".join(f"{k} {v:.2f}" for k, v in result.scale.items())
+        print(f"{name:<8} {compose_ms:8.1f} {render_ms:8.1f} {both_ms:8.1f} {bare_ms:8.1f} {bare_ms / render_ms:11.2f}x  {scale}")
+
+
+if __name__ == "__main__":
+    main()
