@@ -10,7 +10,8 @@ library loaded, WeasyPrint imported, fonts and stylesheets cached. Rows:
 - compose + render: what ``motions flyer`` does after start-up, less the write;
 - bare WeasyPrint: the same HTML and stylesheets through WeasyPrint with no
   cache (new FontConfiguration and CSS objects every time), for the ratio.
-Medians of N runs after one warm-up run.
+Medians of N runs after one warm-up run, wall clock; "render CPU" is the
+same render in process CPU time, steadier when other programs load the machine.
 """
 
 from __future__ import annotations
@@ -26,13 +27,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def median_ms(fn, runs: int) -> float:
+def median_ms(fn, runs: int, clock=time.perf_counter) -> float:
     fn()  # warm-up
     samples = []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        samples.append((time.perf_counter() - t0) * 1000)
+        samples.append((clock() - t0) * 1000)
     return statistics.median(samples)
 
 
@@ -50,7 +51,17 @@ def main() -> None:
     from motions.communes import lookup
     from motions.flyer import FlyerOptions, compose_flyer
     from motions.library import load_library
-    from motions.writers.flyer_pdf import format_for, render_flyer_html, render_flyer_pdf, stylesheets
+    from motions.writers import flyer_pdf
+    from motions.writers.flyer_pdf import format_for, inspect_layout, render_flyer_html, render_flyer_pdf, stylesheets
+
+    def render_flyer_pdf_inspect(flyer, dirs, name, print_shop, documents):
+        """One render that keeps WeasyPrint's laid-out document, to time the fit check alone."""
+        original = flyer_pdf.inspect_layout
+        flyer_pdf.inspect_layout = lambda doc: (documents.append(doc), original(doc))[1]
+        try:
+            render_flyer_pdf(flyer, dirs, name, print_shop=print_shop)
+        finally:
+            flyer_pdf.inspect_layout = original
     from motions.writers.pdf import find_template_file
 
     lib = load_library(args.library, with_cwd=False)
@@ -60,7 +71,8 @@ def main() -> None:
                            group="Villejuif en commun")
     formats = ["a5", "a6x4", "a4"] if args.format == "all" else [args.format]
     print(f"library {args.library}, {args.runs} runs, medians in ms{' (print shop)' if args.print_shop else ''}")
-    print(f"{'format':<8} {'compose':>8} {'render':>8} {'both':>8} {'bare WP':>8} {'bare/render':>12}  scale")
+    print(f"{'format':<8} {'compose':>8} {'render':>8} {'render CPU':>11} {'fit check':>10} {'both':>8} "
+          f"{'bare WP':>8} {'bare/render':>12}  scale")
     for name in formats:
         flyer = compose_flyer(lib, commune, options=options)
         result = render_flyer_pdf(flyer, lib.template_dirs, name, print_shop=args.print_shop)
@@ -71,6 +83,11 @@ def main() -> None:
                               args.runs)
         both_ms = median_ms(lambda: render_flyer_pdf(compose_flyer(lib, commune, options=options), lib.template_dirs,
                                                      name, print_shop=args.print_shop), args.runs)
+        cpu_ms = median_ms(lambda: render_flyer_pdf(flyer, lib.template_dirs, name, print_shop=args.print_shop),
+                           args.runs, time.process_time)
+        documents = []
+        render_flyer_pdf_inspect(flyer, lib.template_dirs, name, args.print_shop, documents)
+        check_ms = median_ms(lambda: inspect_layout(documents[0]), args.runs)
         html = render_flyer_html(flyer, lib.template_dirs, fmt, print_shop=args.print_shop, scale=result.scale)
         paths = [find_template_file(lib.template_dirs, rel) for rel in stylesheets(fmt, args.print_shop, False)]
         base = paths[0].parent.as_uri() + "/"
@@ -82,7 +99,8 @@ def main() -> None:
 
         bare_ms = median_ms(bare, args.runs)
         scale = ", ".join(f"{k} {v:.2f}" for k, v in result.scale.items())
-        print(f"{name:<8} {compose_ms:8.1f} {render_ms:8.1f} {both_ms:8.1f} {bare_ms:8.1f} {bare_ms / render_ms:11.2f}x  {scale}")
+        print(f"{name:<8} {compose_ms:8.1f} {render_ms:8.1f} {cpu_ms:11.1f} {check_ms:10.1f} {both_ms:8.1f} "
+              f"{bare_ms:8.1f} {bare_ms / render_ms:11.2f}x  {scale}")
 
 
 if __name__ == "__main__":

@@ -95,6 +95,9 @@ def generate_command(state, commune, motion_id, formats, out_dir, session_date, 
     fmts = parse_formats(formats)
     place = lookup(commune)
     facts = load_facts(facts_file)
+    mismatch = facts.commune_mismatch(place)
+    if mismatch:
+        _warn(mismatch)
     lib = state.library()
     options = Options(
         arguments=tuple(a.strip() for a in (argument_ids or "").split(",") if a.strip()),
@@ -144,7 +147,7 @@ def explain_command(state, commune, motion_id, facts_file, argument_ids, themes,
     options = Options(arguments=tuple(a.strip() for a in (argument_ids or "").split(",") if a.strip()),
                       themes=tuple(themes), allow_overseas=allow_overseas)
     comp = compose(lib, place, lib.motion(motion_id), facts, options, provenance=provenance(lib))
-    click.echo(explain_text(lib, place, comp, facts))
+    click.echo(explain_text(lib, place, comp, facts, options))
 
 
 @cli.command("schema")

@@ -105,10 +105,10 @@ def scaffold_text(commune=None, *, commented: bool = True) -> str:
         if commune.epci:
             lines.append(f"# EPCI: {commune.epci.display_name} ({commune.epci.kind_label})")
         out.append("\n".join(lines) + "\n")
-        out.append("# The commune these facts are about: `generate` warns if you draft for another.\n"
+        out.append("# The commune these facts are about: `facts check` checks it, `explain` warns if you draft for another.\n"
                    f'commune: "{commune.label}"\n')
     else:
-        out.append("# The commune these facts are about: `generate` warns if you draft for another.\n"
+        out.append("# The commune these facts are about: `facts check` checks it, `explain` warns if you draft for another.\n"
                    + ('commune: "Villejuif (94)"\n' if not commented else '# commune: "Villejuif (94)"\n'))
     for name, what, example in FIELDS:
         block = [f"# ── {name}"] + [f"#    {line}" for line in what.split("\n")]

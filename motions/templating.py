@@ -38,7 +38,20 @@ def _fold(value) -> str:
     return " ".join(str(value).split())
 
 
+_VOWELS = "aeiouyàâäéèêëîïôöùûüAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ"
+
+
+def elide(word: str):
+    """``de`` before a name: "de Thales", "d'Atos" (an h is not elided: it may be aspirate)."""
+    def fn(value) -> str:
+        value = " ".join(str(value).split())
+        return f"{word[:-1]}'{value}" if value[:1] in _VOWELS else f"{word} {value}"
+    return fn
+
+
 FILTERS = {
+    "de": elide("de"),
+    "que": elide("que"),
     "date_fr": typography.date_fr,
     "nombre": typography.number_fr,
     "ordinal": typography.ordinal_fr,

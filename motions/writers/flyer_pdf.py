@@ -62,9 +62,9 @@ MIRROR = {"top-left": "top-right", "top-right": "top-left",
 
 def duplex_sheets() -> list[dict]:
     """The two sheets of the a6x4 imposition, as the template places them."""
-    rectos = [{"copy": i + 1, "position": pos} for i, pos in enumerate(RECTO_SLOTS)]
-    by_position = {MIRROR[s["position"]]: s["copy"] for s in rectos}
-    versos = [{"copy": by_position[pos], "position": pos} for pos in RECTO_SLOTS]
+    rectos = [{"number": i + 1, "position": pos} for i, pos in enumerate(RECTO_SLOTS)]
+    by_position = {MIRROR[s["position"]]: s["number"] for s in rectos}
+    versos = [{"number": by_position[pos], "position": pos} for pos in RECTO_SLOTS]
     return [{"side": "recto", "slots": rectos}, {"side": "verso", "slots": versos}]
 
 
@@ -177,7 +177,7 @@ class Layout:
 
     pages: int
     overflows: list[Overflow] = field(default_factory=list)
-    panels: list[dict] = field(default_factory=list)  # side, copy, x, y, width, height (mm)
+    panels: list[dict] = field(default_factory=list)  # side, copy, page, x, y, width, height (mm)
 
 
 def _classes(box) -> list[str]:
@@ -199,11 +199,11 @@ def inspect_layout(document) -> Layout:
     """
     layout = Layout(pages=len(document.pages))
     panels: dict[int, dict] = {}
-    for page in document.pages:
+    for page_number, page in enumerate(document.pages, 1):
         seen: set = set()
         copy = None
         current = None
-        for box in page._page_box.descendants():
+        for box in page._page_box.descendants(placeholders=True):
             classes = _classes(box)
             if not classes:
                 continue
@@ -218,14 +218,14 @@ def inspect_layout(document) -> Layout:
                 if current is None:
                     side = next((c for c in ("recto", "verso", "poster") if c in classes), "panel")
                     current = panels[id(box.element)] = {
-                        "side": side, "copy": int(copy) if copy else None, "box": box,
+                        "side": side, "copy": int(copy) if copy else None, "box": box, "page": page_number,
                         "height": box.height, "content": 0.0, "wide": 0.0,
                     }
             elif "fit" in classes and current is not None:
                 current["content"] += box.margin_height()
                 left = current["box"].content_box_x()
                 right = left + current["box"].width
-                for child in box.descendants():
+                for child in box.descendants(placeholders=True):
                     if getattr(child, "position_x", None) is None or not hasattr(child, "margin_width"):
                         continue
                     current["wide"] = max(current["wide"], child.position_x + child.margin_width() - right,
@@ -233,7 +233,7 @@ def inspect_layout(document) -> Layout:
     for info in panels.values():
         box = info["box"]
         layout.panels.append({
-            "side": info["side"], "copy": info["copy"],
+            "side": info["side"], "copy": info["copy"], "page": info["page"],
             "x": box.border_box_x() * PX_TO_MM, "y": box.border_box_y() * PX_TO_MM,
             "width": box.border_width() * PX_TO_MM, "height": box.border_height() * PX_TO_MM,
         })

@@ -1,0 +1,623 @@
+"""Many communes at once: a département, a région, an EPCI, a list, all of France.
+
+A builder in Sphinx's manner:
+
+1. *Plan* in the parent, without rendering anything: for each commune and
+   format, the hash of what the output depends on (:func:`generate.inputs_payload`)
+   is compared with the one recorded in its folder's manifest, and the file's size
+   with the recorded size. Current outputs are skipped without being read, and
+   without a worker or the PDF engine ever starting: a re-run of all France with
+   nothing changed reads ~100 manifests and stats 70,000 files.
+2. *Write one document first* in the parent, which warms every cache (library,
+   Jinja templates, the DOCX skeleton, WeasyPrint, its fonts and the CSS), then
+   *fan out* the rest to worker processes. On Linux they are forked from the warm
+   parent and start warm; elsewhere an initializer warms each one. Tasks are
+   INSEE codes and results are a few strings per file: each worker writes its
+   files itself (atomically) and nothing accumulates across documents.
+3. The parent keeps the manifests — one per département folder, like the one
+   ``motions generate`` keeps, so the two commands agree — and saves the changed
+   ones every few seconds and at the end, not after every document (that would
+   rewrite them n times).
+4. A commune that fails (refused, malformed facts, an edited output) is recorded
+   and the batch goes on; failures are summarised at the end.
+5. An index of every output (CSV and JSON) is written atomically beside them.
+
+Outputs go to ``OUT/<département>/<INSEE>-<name>-<motion>.<ext>``, so no folder
+holds more than a couple of thousand files.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import signal
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .compose import Options
+from .errors import MotionsError, OutputError, UsageError
+from .facts import Facts, load_facts
+from .generate import digest_payload, inputs_hash, inputs_payload, output_stem, render_files
+from .library import Library
+from .output import MANIFEST, Manifest, atomic_write
+
+INDEX_CSV = "index.csv"
+INDEX_JSON = "index.json"
+SAVE_EVERY = 5.0  # seconds between manifest saves during a run
+INDEX_FIELDS = ("insee", "commune", "departement", "motion", "format", "path", "sha256", "size", "inputs")
+
+
+class BatchFailed(MotionsError):
+    """Some communes failed; the others were written. The exit code is that of the
+    failures when they all share one (e.g. 10 when overseas communes were refused)."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """Everything the user chose for a batch, as one record."""
+
+    motion_id: str = "biometrie"
+    formats: tuple[str, ...] = ("docx", "pdf")
+    out_dir: Path = Path("motions-out")
+    jobs: int = 0  # 0: one worker per core
+    facts_dir: Path | None = None
+    force: bool = False  # rebuild everything, and replace outputs edited by hand
+    options: Options = field(default_factory=Options)
+
+
+@dataclass(frozen=True)
+class Failure:
+    insee: str
+    label: str
+    error: str  # the exception's class name
+    exit_code: int
+    message: str
+
+
+@dataclass
+class BatchReport:
+    selected: int = 0
+    communes_done: int = 0  # rendered (or found identical) in this run
+    communes_current: int = 0  # every output up to date: skipped
+    files_written: int = 0
+    files_unchanged: int = 0  # re-rendered to the same bytes: not rewritten
+    files_current: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    index_csv: Path | None = None
+    index_json: Path | None = None
+    elapsed: float = 0.0
+    render_elapsed: float = 0.0  # wall time of the rendering phase
+    jobs: int = 1
+
+    @property
+    def exit_code(self) -> int:
+        codes = {f.exit_code for f in self.failures}
+        return codes.pop() if len(codes) == 1 else (1 if codes else 0)
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def select_communes(*, departement: str | None = None, region: str | None = None, epci: str | None = None,
+                    communes_file: Path | None = None, all_communes: bool = False,
+                    min_population: int | None = None) -> list:
+    """The communes a batch covers, in INSEE order; a mistake in the selection is a UsageError."""
+    from . import communes as data
+
+    chosen = [name for name, value in (("--departement", departement), ("--region", region), ("--epci", epci),
+                                       ("--communes", communes_file), ("--all", all_communes)) if value]
+    if len(chosen) > 1:
+        raise UsageError(f"choose one of {', '.join(chosen)}: they select communes in different ways.")
+    if not chosen and min_population is None:
+        raise UsageError("say which communes: --departement 94, --region 11, --epci SIREN, --communes FILE, "
+                         "--min-population N or --all.")
+    try:
+        if departement:
+            found = data.by_departement(departement)
+        elif region:
+            found = data.by_region(region)
+        elif epci:
+            found = data.by_epci(epci)
+        elif communes_file:
+            found = _communes_from_file(Path(communes_file))
+        else:
+            found = list(data.all_communes())
+    except KeyError as exc:
+        what = "département" if departement else "région" if region else "EPCI"
+        raise UsageError(f"{exc.args[0] if exc.args else exc}; check the {what} code "
+                         "(e.g. --departement 94 or 2A, --region 11, --epci 200054781).") from None
+    if min_population is not None:
+        found = [c for c in found if c.population >= min_population]
+    unique = {c.insee: c for c in found}
+    if not unique:
+        raise UsageError("the selection holds no commune; widen it (a lower --min-population, another code).")
+    return [unique[k] for k in sorted(unique)]
+
+
+def _communes_from_file(path: Path) -> list:
+    """One commune per line (INSEE code, postal code or name); blank lines and # comments ignored.
+    Every line that names no single commune is reported at once."""
+    from . import communes as data
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot be read as UTF-8 text ({getattr(exc, 'strerror', None) or exc}).") from None
+    found, problems = [], []
+    for number, line in enumerate(text.splitlines(), 1):
+        query = line.split("#", 1)[0].strip()
+        if not query:
+            continue
+        try:
+            found.append(data.lookup(query))
+        except MotionsError as exc:
+            problems.append(f"{path}:{number}: {exc.format_message().splitlines()[0]}")
+    if problems:
+        raise UsageError("the communes file has problems:\n  " + "\n  ".join(problems))
+    return found
+
+
+# --------------------------------------------------------------------------- plan
+
+
+class _Hasher:
+    """:func:`generate.inputs_hash`, fast: the JSON payload is built once per format
+    and facts record, with a placeholder for the commune, which is then
+    substituted (35,000 communes × 2 formats in well under a second)."""
+
+    _INSEE = "@@motions-insee@@"
+
+    def __init__(self, lib: Library, motion_id: str, options: Options):
+        self.lib, self.motion_id, self.options = lib, motion_id, options
+        self._base: dict[str, dict] = {}
+        self._templates: dict[tuple, tuple[Facts, str | None]] = {}
+
+    def __call__(self, commune, fmt: str, facts: Facts) -> str:
+        key = (id(facts), fmt)
+        cached = self._templates.get(key)
+        if cached is None or cached[0] is not facts:
+            base = self._base.get(fmt)
+            if base is None:
+                base = self._base[fmt] = inputs_payload(self.lib, self._INSEE, self.motion_id, Facts(),
+                                                        self.options, fmt)
+            text = json.dumps(dict(base, facts=facts.model_dump(mode="json")), sort_keys=True)
+            cached = self._templates[key] = (facts, text if text.count(f'"{self._INSEE}"') == 1 else None)
+        text = cached[1]
+        if text is None:  # a facts value holds the placeholder (!): the slow, sure way
+            return inputs_hash(self.lib, commune, self.motion_id, facts, self.options, fmt)
+        return digest_payload(text.replace(f'"{self._INSEE}"', json.dumps(commune.insee), 1))
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs for one commune: small, so it travels cheaply."""
+
+    insee: str
+    folder: str
+    formats: tuple[str, ...]  # the formats to (re)write
+    hashes: tuple[str, ...]  # the inputs hash of each
+    recorded: tuple[str | None, ...]  # the sha256 the manifest records for each existing file
+    facts: Facts | None = None
+
+
+@dataclass
+class _Folder:
+    path: Path
+    manifest: Manifest
+    sizes: dict[str, int]
+    pending: int = 0
+    dirty: bool = False
+
+
+@dataclass
+class _Plan:
+    tasks: list[Task]
+    rows: dict[str, tuple]  # path (relative to OUT) -> index row, for every current output
+    folders: dict[str, _Folder]
+    failures: list[Failure]
+    labels: dict[str, tuple]  # insee -> (name, département)
+    current_files: int = 0
+    current_communes: int = 0
+
+
+def _scan_sizes(folder: Path) -> dict[str, int]:
+    sizes = {}
+    try:
+        with os.scandir(folder) as it:
+            for entry in it:
+                if not entry.name.startswith("."):
+                    try:
+                        sizes[entry.name] = entry.stat().st_size
+                    except OSError:
+                        pass
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    return sizes
+
+
+def _facts_files(facts_dir: Path | None) -> dict[str, Path]:
+    """``DIR/<INSEE>.yaml`` (or ``.yml``) for each commune that has local facts."""
+    if facts_dir is None:
+        return {}
+    if not facts_dir.is_dir():
+        raise UsageError(f"{facts_dir}: no such folder (given with --facts-dir).")
+    found = {}
+    for path in sorted(facts_dir.iterdir()):
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            found.setdefault(path.stem.upper(), path)
+    return found
+
+
+def plan(lib: Library, communes: list, settings: BatchSettings) -> _Plan:
+    """Which outputs are out of date, and the tasks that rebuild them."""
+    from . import writers
+
+    lib.motion(settings.motion_id)  # an unknown motion id fails now, once
+    out = Path(settings.out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file, not a folder; choose another output folder with -o DIR.")
+    hasher = _Hasher(lib, settings.motion_id, settings.options)
+    facts_files = _facts_files(settings.facts_dir)
+    no_facts = Facts()
+    p = _Plan([], {}, {}, [], {})
+    extensions = {fmt: writers.extension(fmt) for fmt in settings.formats}
+    for commune in communes:
+        dep = commune.departement.code
+        p.labels[commune.insee] = (commune.name, dep)
+        folder = p.folders.get(dep)
+        if folder is None:
+            path = out / dep
+            folder = p.folders[dep] = _Folder(path, Manifest.load(path), _scan_sizes(path))
+        facts = no_facts
+        if commune.insee in facts_files:
+            try:
+                facts = load_facts(facts_files[commune.insee])
+            except MotionsError as exc:
+                p.failures.append(_failure(commune.insee, p.labels, exc))
+                continue
+        stem = output_stem(commune, settings.motion_id)
+        stale = []
+        for fmt in settings.formats:
+            name = stem + extensions[fmt]
+            digest = hasher(commune, fmt, facts)
+            record = folder.manifest.entries.get(name)
+            size = folder.sizes.get(name)
+            if (not settings.force and record is not None and record.get("inputs") == digest
+                    and size is not None and size == record.get("size")):
+                p.rows[f"{dep}/{name}"] = _row(commune.insee, p.labels, settings.motion_id, fmt, f"{dep}/{name}",
+                                              record.get("sha256", ""), size, digest)
+                p.current_files += 1
+            else:
+                stale.append((fmt, digest, (record or {}).get("sha256") if size is not None else None))
+        if stale:
+            folder.pending += 1
+            p.tasks.append(Task(commune.insee, str(folder.path), tuple(s[0] for s in stale),
+                                tuple(s[1] for s in stale), tuple(s[2] for s in stale),
+                                None if facts is no_facts else facts))
+        else:
+            p.current_communes += 1
+    return p
+
+
+def _row(insee, labels, motion_id, fmt, rel, sha, size, inputs) -> tuple:
+    name, dep = labels.get(insee, ("", ""))
+    return (insee, name, dep, motion_id, fmt, rel, sha, size, inputs)
+
+
+def _failure(insee: str, labels: dict, exc: BaseException) -> Failure:
+    name, dep = labels.get(insee, (insee, ""))
+    label = f"{insee} {name} ({dep})" if dep else insee
+    if isinstance(exc, MotionsError):
+        return Failure(insee, label, type(exc).__name__, exc.exit_code, exc.format_message())
+    return Failure(insee, label, "InternalError", 70,
+                   f"internal error ({type(exc).__name__}: {exc}); this is a bug in motions, please report it")
+
+
+# --------------------------------------------------------------------------- work (in the workers)
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(lib: Library, settings: BatchSettings, warm_insee: str | None) -> None:
+    """Runs once in each worker. Forked workers inherit the parent's warm caches;
+    spawned ones warm themselves by rendering one document (not written)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    if _WORKER.get("lib") is lib:
+        return
+    _WORKER.update(lib=lib, settings=settings)
+    if warm_insee is not None:
+        from .communes import get
+
+        try:
+            render_files(lib, get(warm_insee), settings.motion_id, Facts(), settings.options, settings.formats)
+        except Exception:  # noqa: BLE001 - only warming; the real task reports errors
+            pass
+
+
+def _write(path: Path, data: bytes, recorded: str | None, force: bool) -> str:
+    """Write ``data`` unless the file already holds it; never replace a file
+    edited since motions wrote it (unless ``force``)."""
+    try:
+        existing = path.read_bytes()
+    except FileNotFoundError:
+        atomic_write(path, data)
+        return "written"
+    except OSError:
+        existing = None
+    if existing == data:
+        return "unchanged"
+    if force or (existing is not None and recorded and hashlib.sha256(existing).hexdigest() == recorded):
+        atomic_write(path, data)
+        return "written"
+    if recorded:
+        raise OutputError(f"{path} was changed since motions wrote it (edited by hand?); it is left untouched. "
+                          "Rename it to keep your edits, or use --force to replace it.")
+    raise OutputError(f"{path} exists and was not written by motions (or its manifest was removed); it is left "
+                      "untouched. Use --force to replace it, or choose another folder with -o DIR.")
+
+
+def run_task(task: Task) -> tuple:
+    """Render one commune and write its stale outputs. Returns
+    ``(insee, [(name, fmt, size, sha256, inputs, status)], warnings, error)``
+    where error is None or ``(class name, exit code, message)``."""
+    from . import writers
+    from .communes import get
+
+    lib, settings = _WORKER["lib"], _WORKER["settings"]
+    files_out: list[tuple] = []
+    try:
+        commune = get(task.insee)
+        files, _, warnings = render_files(lib, commune, settings.motion_id, task.facts or Facts(),
+                                          settings.options, task.formats)
+        stem = output_stem(commune, settings.motion_id)
+        folder = Path(task.folder)
+        refused = None
+        for fmt, digest, recorded in zip(task.formats, task.hashes, task.recorded):
+            name = stem + writers.extension(fmt)
+            data = files[name]
+            try:
+                status = _write(folder / name, data, recorded, settings.force)
+            except OutputError as exc:  # an edited file: keep it, write the other formats
+                refused = refused or exc
+                continue
+            files_out.append((name, fmt, len(data), hashlib.sha256(data).hexdigest(), digest, status))
+        if refused is not None:
+            raise refused
+        return task.insee, files_out, warnings, None
+    except MotionsError as exc:
+        return task.insee, files_out, [], (type(exc).__name__, exc.exit_code, exc.format_message())
+    except Exception as exc:  # noqa: BLE001 - isolated per commune, reported as a bug
+        return task.insee, files_out, [], ("InternalError", 70, f"internal error ({type(exc).__name__}: {exc}); "
+                                           "this is a bug in motions, please report it")
+
+
+# --------------------------------------------------------------------------- the run (in the parent)
+
+
+class NullProgress:
+    """The progress interface: ``update(n)`` after each commune."""
+
+    def __init__(self, total: int):
+        self.total = total
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+class _Collector:
+    """Turns worker results into manifest records, index rows and counts; saves
+    the changed manifests every few seconds, and a folder's last one as soon as
+    its last commune is done."""
+
+    def __init__(self, p: _Plan, settings: BatchSettings, report: BatchReport):
+        self.p, self.settings, self.report = p, settings, report
+        self.by_path = {str(f.path): f for f in p.folders.values()}
+        self.last_save = time.monotonic()
+        self.warnings: dict[str, None] = {}
+
+    def add(self, task: Task, result: tuple) -> None:
+        insee, files, warnings, error = result
+        folder = self.by_path[task.folder]
+        dep = folder.path.name
+        for name, fmt, size, sha, digest, status in files:
+            folder.manifest.entries[name] = {"sha256": sha, "size": size, "inputs": digest,
+                                             "commune": insee, "motion": self.settings.motion_id}
+            folder.dirty = True
+            rel = f"{dep}/{name}"
+            self.p.rows[rel] = _row(insee, self.p.labels, self.settings.motion_id, fmt, rel, sha, size, digest)
+            if status == "written":
+                self.report.files_written += 1
+            else:
+                self.report.files_unchanged += 1
+        for w in warnings:
+            self.warnings.setdefault(w, None)
+        if error is not None:
+            kind, code, message = error
+            name, dep_code = self.p.labels.get(insee, (insee, ""))
+            self.report.failures.append(Failure(insee, f"{insee} {name} ({dep_code})", kind, code, message))
+        else:
+            self.report.communes_done += 1
+        folder.pending -= 1
+        if folder.pending == 0 and folder.dirty:
+            self._save(folder)
+        elif time.monotonic() - self.last_save > SAVE_EVERY:
+            self.save_all()
+
+    def _save(self, folder: _Folder) -> None:
+        folder.manifest.save()
+        folder.dirty = False
+
+    def save_all(self) -> None:
+        for folder in self.p.folders.values():
+            if folder.dirty:
+                self._save(folder)
+        self.last_save = time.monotonic()
+
+
+def run_batch(lib: Library, communes: list, settings: BatchSettings, progress=NullProgress) -> BatchReport:
+    """Bring every output of ``communes`` up to date; see the module docstring."""
+    from .output import remove_stale_parts
+
+    started = time.perf_counter()
+    report = BatchReport(selected=len(communes))
+    p = plan(lib, communes, settings)
+    report.files_current, report.communes_current = p.current_files, p.current_communes
+    report.failures.extend(p.failures)
+    collector = _Collector(p, settings, report)
+    jobs = settings.jobs or default_jobs()
+    report.jobs = min(jobs, max(1, len(p.tasks)))
+    if p.tasks:
+        for folder in p.folders.values():
+            if folder.pending:
+                remove_stale_parts(folder.path)
+        render_started = time.perf_counter()
+        try:
+            with progress(len(p.tasks)) as bar:
+                _render(lib, settings, p.tasks, collector, bar, jobs)
+        finally:
+            collector.save_all()
+            report.render_elapsed = time.perf_counter() - render_started
+    report.warnings = list(collector.warnings)
+    report.index_csv, report.index_json = write_index(Path(settings.out_dir), p.rows, report.failures)
+    report.elapsed = time.perf_counter() - started
+    return report
+
+
+def _render(lib: Library, settings: BatchSettings, tasks: list[Task], collector: _Collector, bar, jobs: int) -> None:
+    _WORKER.update(lib=lib, settings=settings)
+    queue = list(reversed(tasks))  # pop() from the end: INSEE order
+    # The first document is written here: it warms every cache, which forked workers inherit.
+    first = queue.pop()
+    collector.add(first, run_task(first))
+    bar.update(1)
+    if not queue:
+        return
+    if jobs <= 1:
+        while queue:
+            task = queue.pop()
+            collector.add(task, run_task(task))
+            bar.update(1)
+        return
+    import multiprocessing
+
+    forked = sys.platform.startswith("linux")
+    context = multiprocessing.get_context("fork" if forked else "spawn")
+    warm = None if forked else first.insee
+    while queue:
+        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+                                       initargs=(lib, settings, warm))
+        in_flight: dict = {}
+        try:
+            while queue or in_flight:
+                while queue and len(in_flight) < 2 * jobs:  # a short queue: bounded memory, prompt Ctrl-C
+                    task = queue.pop()
+                    in_flight[executor.submit(run_task, task)] = task
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    task = in_flight.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        raise
+                    except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be sent back
+                        result = (task.insee, [], [], ("InternalError", 70, f"internal error ({type(exc).__name__}: {exc})"))
+                    collector.add(task, result)
+                    bar.update(1)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory, a crash in a C library): the communes
+            # it held fail, and the batch goes on with a new pool.
+            for future, task in in_flight.items():
+                if future.done() and not future.cancelled() and future.exception() is None:
+                    collector.add(task, future.result())
+                else:
+                    collector.add(task, (task.insee, [], [], (
+                        "WorkerDied", 70, "the worker process rendering it died (out of memory? killed?); run the "
+                        "batch again to retry it")))
+                bar.update(1)
+            in_flight.clear()
+        except KeyboardInterrupt:
+            # Stop handing out work, let the workers finish the documents they hold, record them.
+            for future, task in in_flight.items():
+                if future.cancel():
+                    continue
+                try:
+                    collector.add(task, future.result())
+                except BaseException:  # noqa: BLE001 - a second Ctrl-C, or a dead worker
+                    break
+            raise
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------- the index
+
+
+def write_index(out_dir: Path, rows: dict[str, tuple], failures: list[Failure]) -> tuple[Path, Path]:
+    """``index.csv`` and ``index.json`` beside the outputs: every output of this
+    run, plus those of earlier runs into the same folder whose files still exist.
+    Written atomically, and only when their content changes."""
+    merged = dict(rows)
+    old = out_dir / INDEX_JSON
+    if old.is_file():
+        try:
+            previous = json.loads(old.read_text(encoding="utf-8")).get("outputs", [])
+        except (OSError, ValueError, AttributeError):
+            previous = []
+        for item in previous:
+            try:
+                rel = item["path"]
+                if rel in merged:
+                    continue
+                if (out_dir / rel).is_file():
+                    merged[rel] = tuple(item.get(k, "") for k in INDEX_FIELDS)
+            except (KeyError, TypeError):
+                continue
+    ordered = [merged[k] for k in sorted(merged)]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(INDEX_FIELDS)
+    writer.writerows(ordered)
+    lines = [json.dumps(dict(zip(INDEX_FIELDS, row)), ensure_ascii=False) for row in ordered]
+    fails = [json.dumps({"insee": f.insee, "commune": f.label, "error": f.error, "exit_code": f.exit_code,
+                         "message": f.message}, ensure_ascii=False) for f in sorted(failures, key=lambda f: f.insee)]
+    text = ('{"generator": "motions",\n "outputs": [\n  ' + ",\n  ".join(lines) + "\n ],\n"
+            ' "failures": [\n  ' + ",\n  ".join(fails) + "\n ]\n}\n")
+    paths = (out_dir / INDEX_CSV, out_dir / INDEX_JSON)
+    for path, content in zip(paths, (buf.getvalue().encode("utf-8"), text.encode("utf-8"))):
+        try:
+            if path.read_bytes() == content:
+                continue
+        except OSError:
+            pass
+        atomic_write(path, content)
+    return paths
+
+
+__all__ = ["BatchSettings", "BatchReport", "BatchFailed", "Failure", "Task", "select_communes", "plan",
+           "run_batch", "run_task", "write_index", "default_jobs", "MANIFEST", "INDEX_CSV", "INDEX_JSON"]

@@ -1,0 +1,254 @@
+"""``motions batch``: many communes, incremental, failures isolated, an index.
+
+The batch runs as a user runs it (the real CLI, in a subprocess, two worker
+processes) on the small library. The outputs are opened with their clients
+(python-docx, pdftotext), the index and the manifest are checked against the
+files' real hashes, and a re-run must not touch a single file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+
+from motions.batch import _Hasher, select_communes
+from motions.communes import by_departement, lookup
+from motions.compose import Options
+from motions.errors import UsageError
+from motions.facts import Facts
+from motions.generate import inputs_hash, output_stem
+
+from conftest import ROOTS, norm, pdf_text
+
+SMALL = ROOTS / "small"
+
+
+def run(*args, library=SMALL):
+    proc = subprocess.run([sys.executable, "-m", "motions", "--library", str(library), "batch", *args],
+                          capture_output=True, text=True, timeout=600)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --------------------------------------------------------------------------- Val-de-Marne, two workers
+
+
+@pytest.fixture(scope="module")
+def val_de_marne(tmp_path_factory):
+    out = tmp_path_factory.mktemp("batch") / "out"
+    code, log = run("--departement", "94", "--format", "docx,pdf", "--jobs", "2", "-o", str(out))
+    assert code == 0, log
+    return out, log
+
+
+def test_every_commune_gets_both_files_in_its_departement_folder(val_de_marne):
+    out, log = val_de_marne
+    communes = by_departement("94")
+    assert len(communes) == 47
+    names = {p.name for p in (out / "94").iterdir() if not p.name.startswith(".")}
+    expected = {output_stem(c, "biometrie") + ext for c in communes for ext in (".docx", ".pdf")}
+    assert names == expected
+    assert "47 rendered" in log and "0 failed" in log and "Traceback" not in log
+
+
+def test_the_files_are_each_communes_motion(val_de_marne):
+    out, _ = val_de_marne
+    stem = out / "94" / "94076-villejuif-biometrie"
+    d = docx.Document(str(stem.with_suffix(".docx")))
+    body = norm("\n".join(p.text for p in d.paragraphs))
+    assert norm("Commune de Villejuif") in norm(d.sections[0].header.paragraphs[0].text)
+    assert "villejuif" in body and "ivrysurseine" not in body
+    assert d.core_properties.identifier == "94076"
+    text = norm(pdf_text(stem.with_suffix(".pdf")))
+    assert norm("Commune de Villejuif") in text
+    # another commune's files speak of that commune
+    text = norm(pdf_text(out / "94" / "94041-ivry-sur-seine-biometrie.pdf"))
+    assert norm("Commune d'Ivry-sur-Seine") in text and "villejuif" not in text
+
+
+def test_index_lists_every_output_with_its_real_hash(val_de_marne):
+    out, _ = val_de_marne
+    with open(out / "index.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 94
+    for row in rows:
+        path = out / row["path"]
+        assert path.is_file() and row["departement"] == "94" and row["motion"] == "biometrie"
+        assert row["sha256"] == sha(path) and int(row["size"]) == path.stat().st_size
+    villejuif = [r for r in rows if r["insee"] == "94076"]
+    assert {r["format"] for r in villejuif} == {"docx", "pdf"} and villejuif[0]["commune"] == "Villejuif"
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert [o["path"] for o in index["outputs"]] == [r["path"] for r in rows]
+    assert index["failures"] == []
+
+
+def test_manifest_records_hash_size_and_inputs(val_de_marne, small_lib):
+    out, _ = val_de_marne
+    files = json.loads((out / "94" / ".motions-manifest.json").read_text(encoding="utf-8"))["files"]
+    assert len(files) == 94
+    for c in by_departement("94")[:5]:
+        for fmt in ("docx", "pdf"):
+            name = output_stem(c, "biometrie") + "." + fmt
+            record = files[name]
+            assert record["sha256"] == sha(out / "94" / name)
+            assert record["size"] == (out / "94" / name).stat().st_size
+            assert record["inputs"] == inputs_hash(small_lib, c, "biometrie", Facts(), Options(), fmt)
+            assert record["commune"] == c.insee
+
+
+def test_rerun_with_nothing_changed_touches_nothing(val_de_marne):
+    out, _ = val_de_marne
+    before = mtimes(out)
+    code, log = run("--departement", "94", "--format", "docx,pdf", "--jobs", "2", "-o", str(out))
+    assert code == 0, log
+    assert "0 rendered, 47 up to date" in log
+    assert mtimes(out) == before  # outputs, manifest and index alike
+
+
+# --------------------------------------------------------------------------- only what changed
+
+
+@pytest.fixture()
+def library_copy(tmp_path):
+    lib = tmp_path / "lib"
+    shutil.copytree(SMALL, lib)
+    return lib
+
+
+def test_only_what_changed_is_rebuilt(tmp_path, library_copy):
+    out, facts = tmp_path / "out", tmp_path / "facts"
+    facts.mkdir()
+    listing = tmp_path / "communes.txt"
+    listing.write_text("Villejuif\n94041  # Ivry-sur-Seine\nCachan\n", encoding="utf-8")
+    args = ("--communes", str(listing), "--facts-dir", str(facts), "--jobs", "2", "-o", str(out))
+    code, log = run(*args, library=library_copy)
+    assert code == 0, log
+    first = mtimes(out / "94")
+
+    # a facts file for one commune: only its two files are rebuilt, and they say it
+    (facts / "94076.yaml").write_text("group:\n  name: Villejuif en commun\n", encoding="utf-8")
+    code, log = run(*args, library=library_copy)
+    assert code == 0 and "1 rendered, 2 up to date" in log, log
+    second = mtimes(out / "94")
+    changed = {name for name in first if first[name] != second[name]}
+    assert changed == {"94076-villejuif-biometrie.docx", "94076-villejuif-biometrie.pdf", ".motions-manifest.json"}
+    d = docx.Document(str(out / "94" / "94076-villejuif-biometrie.docx"))
+    assert "Villejuif en commun" in "\n".join(p.text for p in d.paragraphs)
+    assert "Villejuif en commun" in pdf_text(out / "94" / "94076-villejuif-biometrie.pdf")
+
+    # the library's stylesheet, overridden in the user's library: the PDFs only
+    css = library_copy / "templates" / "html"
+    css.mkdir(parents=True)
+    shipped = Path(__file__).resolve().parents[1] / "templates" / "html" / "motion.css"
+    (css / "motion.css").write_text(shipped.read_text(encoding="utf-8") + "\nh1.title { color: #222; }\n",
+                                    encoding="utf-8")
+    code, log = run(*args, library=library_copy)
+    assert code == 0 and "3 rendered" in log, log
+    third = mtimes(out / "94")
+    changed = {name for name in third if third[name] != second[name] and not name.startswith(".")}
+    assert changed == {n for n in first if n.endswith(".pdf")}
+
+    # an argument file edited: every commune is rebuilt
+    arg = library_copy / "arguments" / "biometrie" / "visage-identifie.yaml"
+    arg.write_text(arg.read_text(encoding="utf-8").replace("Considérant que", "Considérant que, selon nous,", 1),
+                   encoding="utf-8")
+    code, log = run(*args, library=library_copy)
+    assert code == 0 and "3 rendered, 0 up to date" in log, log
+    fourth = mtimes(out / "94")
+    assert all(fourth[n] != third[n] for n in first if not n.startswith("."))
+    assert "selon nous" in pdf_text(out / "94" / "94041-ivry-sur-seine-biometrie.pdf")
+
+
+def test_lost_manifest_is_rebuilt_without_rewriting(tmp_path):
+    """After a run killed before its manifest was saved, the files are adopted, not rewritten."""
+    out, listing = tmp_path / "out", tmp_path / "communes.txt"
+    listing.write_text("Villejuif\nCachan\n", encoding="utf-8")
+    code, log = run("--communes", str(listing), "--jobs", "1", "-o", str(out))
+    assert code == 0, log
+    before = mtimes(out / "94")
+    (out / "94" / ".motions-manifest.json").unlink()
+    code, log = run("--communes", str(listing), "--jobs", "1", "-o", str(out))
+    assert code == 0 and "4 unchanged" in log, log
+    after = mtimes(out / "94")
+    assert {n: t for n, t in after.items() if not n.startswith(".")} == {
+        n: t for n, t in before.items() if not n.startswith(".")}
+
+
+# --------------------------------------------------------------------------- failures
+
+
+def test_failures_are_isolated_summarised_and_exit_non_zero(tmp_path):
+    out, listing = tmp_path / "out", tmp_path / "communes.txt"
+    listing.write_text("Villejuif\n98735\nCachan\n", encoding="utf-8")  # Papeete: a COM commune
+    code, log = run("--communes", str(listing), "--jobs", "2", "-o", str(out))
+    assert code == 10, log  # every failure is an UnsupportedCommune
+    assert "1 commune failed" in log and "98735 Papeete (987)" in log and "--allow-overseas" in log
+    assert "Traceback" not in log
+    assert (out / "94" / "94076-villejuif-biometrie.pdf").is_file()
+    assert (out / "94" / "94016-cachan-biometrie.docx").is_file()
+    assert not (out / "987").exists() or not any((out / "987").glob("*.pdf"))
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert [f["insee"] for f in index["failures"]] == ["98735"]
+    assert index["failures"][0]["error"] == "UnsupportedCommune" and index["failures"][0]["exit_code"] == 10
+    assert len(index["outputs"]) == 4
+
+    # a file edited by hand is never overwritten; two kinds of failure give exit code 1
+    edited = out / "94" / "94016-cachan-biometrie.docx"
+    edited.write_bytes(edited.read_bytes() + b"edited")
+    code, log = run("--communes", str(listing), "--jobs", "1", "--date", "2026-03-14", "-o", str(out))
+    assert code == 1, log
+    assert "2 communes failed" in log and "changed since motions wrote it" in log
+    assert edited.read_bytes().endswith(b"edited")
+    assert norm("14 mars 2026") in norm(pdf_text(out / "94" / "94016-cachan-biometrie.pdf"))  # its PDF was written
+    assert norm("14 mars 2026") in norm(pdf_text(out / "94" / "94076-villejuif-biometrie.pdf"))
+
+
+def test_unknown_communes_in_the_list_are_all_reported_before_anything_is_written(tmp_path):
+    out, listing = tmp_path / "out", tmp_path / "communes.txt"
+    listing.write_text("Villejuif\nVillejuiff\n\n# nothing\nSainte-Colombe\n", encoding="utf-8")
+    code, log = run("--communes", str(listing), "-o", str(out))
+    assert code == 2, log
+    assert "communes.txt:2:" in log and "communes.txt:5:" in log and "Traceback" not in log
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({"departement": "999"}, "département code"),
+    ({"departement": "94", "region": "11"}, "choose one of"),
+    ({}, "say which communes"),
+    ({"departement": "94", "min_population": 10_000_000}, "no commune"),
+])
+def test_selection_mistakes_are_sentences(kwargs, expected):
+    with pytest.raises(UsageError, match=expected):
+        select_communes(**kwargs)
+
+
+def test_selection_filters():
+    assert {c.insee for c in select_communes(region="11", min_population=100_000)} >= {"75056", "92012", "93066"}
+    big = select_communes(departement="94", min_population=50_000)
+    assert {c.insee for c in big} == {c.insee for c in by_departement("94") if c.population >= 50_000}
+
+
+def test_fast_hash_is_generate_inputs_hash(small_lib):
+    hasher = _Hasher(small_lib, "biometrie", Options(date=None, allow_overseas=True))
+    facts = Facts.model_validate({"group": {"name": "Groupe « @@ »"}, "cameras": {"count": 3}})
+    for query in ("Villejuif", "2A004", "97411", "Marseille 1er"):
+        c = lookup(query)
+        for fmt in ("docx", "pdf", "txt"):
+            for f in (Facts(), facts):
+                assert hasher(c, fmt, f) == inputs_hash(small_lib, c, "biometrie", f, Options(allow_overseas=True), fmt)
