@@ -25,8 +25,7 @@ from .typography import NBSP
 MIN_ARGUMENTS = 3
 MAX_ARGUMENTS = 5
 
-#: The headline, per motion template; ``{a}`` is the commune's « à » form.
-HEADLINES = {"biometrie": "Pas de reconnaissance faciale {a}"}
+#: The headline when the motion template's header gives no ``flyer_headline``.
 DEFAULT_HEADLINE = "Pas de surveillance biométrique {a}"
 
 
@@ -42,7 +41,7 @@ class FlyerOptions:
     contact: str | None = None  # else the facts' group contact
     url: str | None = None  # the QR code's target
     group: str | None = None  # else the facts' group name
-    headline: str | None = None  # else HEADLINES[motion]; "{a}" and "{de}" are filled in
+    headline: str | None = None  # else the template's flyer_headline; "{a}" and "{de}" are filled in
     allow_overseas: bool = False
 
 
@@ -281,7 +280,7 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
     session = typography.french(typography.capfirst(", ".join(session_parts))) if session_parts else None
     contact = options.contact or (facts.group.contact if facts.group and facts.group.contact else None)
 
-    pattern = options.headline or HEADLINES.get(motion.meta.id, DEFAULT_HEADLINE)
+    pattern = options.headline or motion.meta.flyer_headline or DEFAULT_HEADLINE
     try:
         # the preposition stays with the name: « à Villejuif » never splits
         headline = pattern.format(a=commune.a.replace(" ", NBSP, 1), de=commune.de.replace(" ", NBSP, 1),

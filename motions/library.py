@@ -70,6 +70,9 @@ class MotionMeta(BaseModel):
     expose_arguments: int = Field(default=3, ge=0, le=20)
     law_checked: dt.date
     annex_sources: bool = True
+    flyer_headline: str | None = Field(
+        default=None, description="The flyer's headline; {a} is « à Villejuif », {de} is « de Villejuif »."
+    )
     requires: Condition | None = None
 
 
