@@ -14,7 +14,7 @@ import re
 
 import datetime as dt
 
-from .document import Emph, Inline, Text
+from .document import Emph, Inline, Text, merge_texts
 from .typography import MONTHS, date_fr
 
 _COURTS = {
@@ -219,12 +219,7 @@ def _work(item: dict, kind: str) -> list[Inline]:
 
 
 def _merge(nodes: list[Inline]) -> list[Inline]:
-    out: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + node.text)
-        else:
-            out.append(node)
+    out = merge_texts(nodes)
     # avoid ".." when a title ends with a full stop or an ellipsis
     cleaned = []
     for node in out:

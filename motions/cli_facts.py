@@ -8,62 +8,12 @@ before by another process.
 
 from __future__ import annotations
 
-import errno
-import os
-import tempfile
 from pathlib import Path
 
 import click
 
-from motions.errors import FactsError, MotionsError, OutputError
-
-
-def create_new(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically, failing if ``path`` exists.
-
-    The content goes to a temporary file first, then is linked into place:
-    ``link`` fails when the target exists, so there is never a half-written
-    file and never an overwrite.
-    """
-    path = Path(path)
-    if path.exists():
-        raise OutputError(f"{path} already exists; motions never overwrites a facts file. "
-                          "Choose another name, or edit the file you have.")
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        try:
-            os.link(tmp, path)
-        except OSError as exc:
-            if exc.errno == errno.EEXIST:
-                raise OutputError(f"{path} already exists; motions never overwrites a facts file.") from None
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
-                raise
-            # A file system without hard links: exclusive create, then copy the content in.
-            with open(path, "xb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-    except FileExistsError:
-        raise OutputError(f"{path} already exists; motions never overwrites a facts file.") from None
-    except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise OutputError(f"{path.parent}: this folder is not writable; choose another path.") from None
-        if exc.errno == errno.ENOSPC:
-            raise OutputError(f"{path}: the disk is full; nothing was written.") from None
-        raise OutputError(f"{path}: cannot be written ({exc.strerror}).") from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+from motions.errors import FactsError, MotionsError
+from motions.output import create_new
 
 
 @click.group("facts")

@@ -29,6 +29,7 @@ from .document import (
     Source,
     Strong,
     Text,
+    merge_texts,
 )
 from .errors import UnknownItem, UnsupportedCommune
 from .facts import Facts
@@ -205,12 +206,7 @@ def parse_inline(text: str, notes: _Notes, where: str) -> tuple[Inline, ...]:
 
 def _tidy(nodes: list[Inline]) -> list[Inline]:
     """Merge adjacent texts; no space before a note call."""
-    out: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + node.text)
-        else:
-            out.append(node)
+    out = merge_texts(nodes)
     for i, node in enumerate(out):
         if isinstance(node, Text) and i + 1 < len(out) and isinstance(out[i + 1], NoteRef):
             out[i] = Text(node.text.rstrip(" "))
@@ -273,7 +269,6 @@ def compose(lib: Library, commune, motion: MotionTemplate, facts: Facts | None =
     expose = paras("expose")
     visas = paras("visas")
     considerants = paras("considerants")
-    council = typography.capfirst(regime.council_name)
     dispositifs = []
     number = 0
     has_deliberation = regime.can_deliberate and bool(paragraphs_of(blocks["deliberation"]))

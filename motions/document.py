@@ -49,6 +49,17 @@ def plain_text(inlines: tuple[Inline, ...], with_notes: bool = False) -> str:
     return "".join(out)
 
 
+def merge_texts(nodes) -> list[Inline]:
+    """Join adjacent Text nodes (writers then emit one run per span of text)."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return out
+
+
 @dataclass(frozen=True)
 class Paragraph:
     inlines: tuple[Inline, ...]

@@ -88,6 +88,59 @@ def remove_stale_parts(folder: Path) -> None:
             pass
 
 
+def create_new(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file ``path``, atomically, failing if it exists.
+
+    The content goes to a temporary file first, then is linked into place:
+    ``link`` fails when the target exists, so there is never a half-written
+    file and never an overwrite (for files the user will edit: facts, arguments).
+    """
+    path = Path(path)
+    exists = OutputError(f"{path} already exists; motions never overwrites a file you may have edited. "
+                         "Choose another name, or edit the file you have.")
+    if path.exists():
+        raise exists
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        try:
+            os.link(tmp, path)
+        except OSError as exc:
+            if exc.errno == errno.EEXIST:
+                raise exists from None
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            with open(path, "xb") as fh:  # no hard links here: exclusive create instead
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+    except FileExistsError:
+        raise exists from None
+    except OSError as exc:
+        raise _explain_oserror(path, exc) from None
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Is ``path`` inside ``folder`` (after resolving links and ``..``)?"""
+    try:
+        Path(path).resolve().relative_to(Path(folder).resolve())
+        return True
+    except ValueError:
+        return False
+
+
 @dataclass
 class Manifest:
     """What motions wrote in one output folder: file name -> record."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from . import yamlfiles
 from .errors import LibraryError, MotionsError, UnknownItem, UsageError
 from .library import LIBRARY_MARKER, find_user_library, inspect_library, shipped_root
-from .output import atomic_write
+from .output import atomic_write, is_inside
 from .schema import ID_PATTERN, PARAGRAPH_MAX_WORDS, PARAGRAPH_MIN_WORDS, SHORT_MAX_CHARS, Argument, argument_json_schema
 
 SCHEMA_FILE = Path("schema") / "argument.schema.json"
@@ -192,7 +192,7 @@ def new_argument(library_dir: Path | str | None, arg_id: str | None = None, *, t
     if arg_id is not None and not re.match(ID_PATTERN, arg_id):
         raise UsageError(f"'{arg_id}' cannot be an argument id: use lowercase letters, digits and hyphens, "
                          "e.g. reconnaissance-faciale-ecoles.")
-    mine = {aid: e for aid, e in lib.arguments.items() if _inside(e.path, lib_dir)}
+    mine = {aid: e for aid, e in lib.arguments.items() if is_inside(e.path, lib_dir)}
     existing_files = {p.stem for p in (lib_dir / "arguments").rglob("*.yaml")} if (lib_dir / "arguments").is_dir() else set()
     if arg_id is None:
         arg_id = _free_id("nouvel-argument" if kind == "argument" else "nouvelle-reponse",
@@ -422,11 +422,4 @@ def _read_themes(path: Path) -> dict[str, str]:
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        Path(path).resolve().relative_to(Path(folder).resolve())
-        return True
-    except ValueError:
-        return False
 

@@ -20,7 +20,7 @@ import yaml
 
 from . import yamlfiles
 from .errors import LibraryError, UsageError
-from .output import atomic_write
+from .output import atomic_write, is_inside
 from .schema import CITATION_ITEM
 
 #: CSL date fields (values are ``{date-parts: [[y, m, d]]}``).
@@ -646,7 +646,7 @@ def import_sources(source: Path, target: Path, *, existing: dict[str, dict], whe
                 report.unchanged.append(key)
                 continue
             c = Conflict(key, diff, Path(path), line)
-            if same_root is not None and _inside(path, same_root):
+            if same_root is not None and is_inside(path, same_root):
                 c.blocked = f"edit it in {path.name}, the file of your library that holds it"
             elif overwrite:
                 c.overwritten = True
@@ -718,10 +718,3 @@ def _splice(text: str, starts: list[int], replaced: dict[int, dict]) -> str:
         lines[start - 1:end] = [dump_csl_yaml([replaced[i]])]
     return "".join(lines)
 
-
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        Path(path).resolve().relative_to(Path(folder).resolve())
-        return True
-    except ValueError:
-        return False
