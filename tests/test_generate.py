@@ -144,3 +144,16 @@ def test_shipped_library_motion_opens_in_word_and_libreoffice(shipped_lib, tmp_p
         assert norm(form) in everything, form
     for note in doc.notes:
         assert norm(note.body.text) in our_text
+
+
+def test_source_date_epoch_is_honoured(small_lib, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773489600")  # 2026-03-14 12:00:00 UTC
+    result = render_motion(small_lib, lookup("Amiens"), "biometrie", formats=("docx", "pdf"), out_dir=tmp_path)
+    d = docx.Document(str(result.paths[0]))
+    assert d.core_properties.created.isoformat().startswith("2026-03-14T12:00:00")
+    import zipfile
+
+    with zipfile.ZipFile(result.paths[0]) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 3, 14, 12, 0, 0)}
+    meta = PdfReader(str(result.paths[1])).metadata
+    assert meta["/CreationDate"].startswith("D:20260314120000")
