@@ -33,6 +33,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -55,7 +56,7 @@ INDEX_FIELDS = ("insee", "commune", "departement", "motion", "format", "path", "
 
 
 class BatchFailed(MotionsError):
-    """Some communes failed; the others were written. The exit code is that of the
+    """Some communes failed; the others are done. The exit code is that of the
     failures when they all share one (e.g. 10 when overseas communes were refused)."""
 
     def __init__(self, message: str, exit_code: int):
@@ -74,6 +75,7 @@ class BatchSettings:
     facts_dir: Path | None = None
     force: bool = False  # rebuild everything, and replace outputs edited by hand
     options: Options = field(default_factory=Options)
+    start_method: str | None = None  # None: "fork" on Linux (workers start warm), else "spawn"
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,18 @@ class BatchReport:
     index_csv: Path | None = None
     index_json: Path | None = None
     elapsed: float = 0.0
+    tasks: int = 0  # communes sent to rendering (out of date)
     render_elapsed: float = 0.0  # wall time of the rendering phase
+    first_elapsed: float = 0.0  # of which the first document, which warms the caches
     jobs: int = 1
+
+    @property
+    def rate(self) -> float | None:
+        """Communes per second once warm (the first document excluded)."""
+        steady = self.render_elapsed - self.first_elapsed
+        if self.tasks > 1 and steady > 0:
+            return (self.tasks - 1) / steady
+        return self.tasks / self.render_elapsed if self.tasks and self.render_elapsed > 0 else None
 
     @property
     def exit_code(self) -> int:
@@ -347,32 +359,32 @@ def _init_worker(lib: Library, settings: BatchSettings, warm_insee: str | None) 
             pass
 
 
-def _write(path: Path, data: bytes, recorded: str | None, force: bool) -> str:
-    """Write ``data`` unless the file already holds it; never replace a file
-    edited since motions wrote it (unless ``force``)."""
-    try:
-        existing = path.read_bytes()
-    except FileNotFoundError:
-        atomic_write(path, data)
-        return "written"
-    except OSError:
-        existing = None
-    if existing == data:
-        return "unchanged"
-    if force or (existing is not None and recorded and hashlib.sha256(existing).hexdigest() == recorded):
-        atomic_write(path, data)
-        return "written"
+def _edited(path: Path, recorded: str | None) -> OutputError:
     if recorded:
-        raise OutputError(f"{path} was changed since motions wrote it (edited by hand?); it is left untouched. "
-                          "Rename it to keep your edits, or use --force to replace it.")
-    raise OutputError(f"{path} exists and was not written by motions (or its manifest was removed); it is left "
-                      "untouched. Use --force to replace it, or choose another folder with -o DIR.")
+        return OutputError(f"{path} was changed since motions wrote it (edited by hand?); it is left untouched. "
+                           "Rename it to keep your edits, or use --force to replace it.")
+    return OutputError(f"{path} exists and was not written by motions (or its manifest was removed); it is left "
+                       "untouched. Use --force to replace it, or choose another folder with -o DIR.")
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be read ({exc.strerror}); it is left untouched.") from None
 
 
 def run_task(task: Task) -> tuple:
     """Render one commune and write its stale outputs. Returns
     ``(insee, [(name, fmt, size, sha256, inputs, status)], warnings, error)``
-    where error is None or ``(class name, exit code, message)``."""
+    where error is None or ``(class name, exit code, message)``.
+
+    A file edited since motions wrote it (its hash is not the recorded one) is
+    never replaced, unless ``force``, and is not even rendered; a file without a
+    record is replaced only by identical bytes (left from a run interrupted
+    before its manifest was saved), which are then recorded, not rewritten."""
     from . import writers
     from .communes import get
 
@@ -380,20 +392,32 @@ def run_task(task: Task) -> tuple:
     files_out: list[tuple] = []
     try:
         commune = get(task.insee)
-        files, _, warnings = render_files(lib, commune, settings.motion_id, task.facts or Facts(),
-                                          settings.options, task.formats)
         stem = output_stem(commune, settings.motion_id)
         folder = Path(task.folder)
         refused = None
+        wanted = []
         for fmt, digest, recorded in zip(task.formats, task.hashes, task.recorded):
-            name = stem + writers.extension(fmt)
-            data = files[name]
-            try:
-                status = _write(folder / name, data, recorded, settings.force)
-            except OutputError as exc:  # an edited file: keep it, write the other formats
-                refused = refused or exc
+            path = folder / (stem + writers.extension(fmt))
+            old = _read(path)
+            if old is not None and not settings.force and recorded and hashlib.sha256(old).hexdigest() != recorded:
+                refused = refused or _edited(path, recorded)
                 continue
-            files_out.append((name, fmt, len(data), hashlib.sha256(data).hexdigest(), digest, status))
+            wanted.append((fmt, digest, recorded, path, old))
+        warnings: list[str] = []
+        if wanted:
+            files, _, warnings = render_files(lib, commune, settings.motion_id, task.facts or Facts(),
+                                              settings.options, tuple(w[0] for w in wanted))
+        for fmt, digest, recorded, path, old in wanted:
+            data = files[path.name]
+            if old == data:
+                status = "unchanged"
+            elif old is None or settings.force or recorded:
+                atomic_write(path, data)
+                status = "written"
+            else:  # an output of the same name that motions has no record of
+                refused = refused or _edited(path, None)
+                continue
+            files_out.append((path.name, fmt, len(data), hashlib.sha256(data).hexdigest(), digest, status))
         if refused is not None:
             raise refused
         return task.insee, files_out, warnings, None
@@ -492,6 +516,7 @@ def run_batch(lib: Library, communes: list, settings: BatchSettings, progress=Nu
     collector = _Collector(p, settings, report)
     jobs = settings.jobs or default_jobs()
     report.jobs = min(jobs, max(1, len(p.tasks)))
+    report.tasks = len(p.tasks)
     if p.tasks:
         for folder in p.folders.values():
             if folder.pending:
@@ -499,7 +524,7 @@ def run_batch(lib: Library, communes: list, settings: BatchSettings, progress=Nu
         render_started = time.perf_counter()
         try:
             with progress(len(p.tasks)) as bar:
-                _render(lib, settings, p.tasks, collector, bar, jobs)
+                _render(lib, settings, p.tasks, collector, bar, jobs, report)
         finally:
             collector.save_all()
             report.render_elapsed = time.perf_counter() - render_started
@@ -509,13 +534,16 @@ def run_batch(lib: Library, communes: list, settings: BatchSettings, progress=Nu
     return report
 
 
-def _render(lib: Library, settings: BatchSettings, tasks: list[Task], collector: _Collector, bar, jobs: int) -> None:
+def _render(lib: Library, settings: BatchSettings, tasks: list[Task], collector: _Collector, bar, jobs: int,
+            report: BatchReport) -> None:
     _WORKER.update(lib=lib, settings=settings)
     queue = list(reversed(tasks))  # pop() from the end: INSEE order
     # The first document is written here: it warms every cache, which forked workers inherit.
+    started = time.perf_counter()
     first = queue.pop()
     collector.add(first, run_task(first))
     bar.update(1)
+    report.first_elapsed = time.perf_counter() - started
     if not queue:
         return
     if jobs <= 1:
@@ -526,11 +554,11 @@ def _render(lib: Library, settings: BatchSettings, tasks: list[Task], collector:
         return
     import multiprocessing
 
-    forked = sys.platform.startswith("linux")
-    context = multiprocessing.get_context("fork" if forked else "spawn")
-    warm = None if forked else first.insee
+    method = settings.start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
+    context = multiprocessing.get_context(method)
+    warm = None if method == "fork" else first.insee
     while queue:
-        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker,
+        executor = ProcessPoolExecutor(max_workers=min(jobs, len(queue)), mp_context=context, initializer=_init_worker,
                                        initargs=(lib, settings, warm))
         in_flight: dict = {}
         try:
@@ -583,40 +611,73 @@ def write_index(out_dir: Path, rows: dict[str, tuple], failures: list[Failure]) 
     run, plus those of earlier runs into the same folder whose files still exist.
     Written atomically, and only when their content changes."""
     merged = dict(rows)
-    old = out_dir / INDEX_JSON
-    if old.is_file():
+    for rel, item in _previous_outputs(out_dir / INDEX_JSON, skip=merged):
         try:
-            previous = json.loads(old.read_text(encoding="utf-8")).get("outputs", [])
-        except (OSError, ValueError, AttributeError):
-            previous = []
-        for item in previous:
-            try:
-                rel = item["path"]
-                if rel in merged:
-                    continue
-                if (out_dir / rel).is_file():
-                    merged[rel] = tuple(item.get(k, "") for k in INDEX_FIELDS)
-            except (KeyError, TypeError):
-                continue
+            if (out_dir / rel).is_file():
+                merged[rel] = tuple(item.get(k, "") for k in INDEX_FIELDS)
+        except (AttributeError, TypeError, ValueError, OSError):
+            continue
     ordered = [merged[k] for k in sorted(merged)]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(INDEX_FIELDS)
     writer.writerows(ordered)
-    lines = [json.dumps(dict(zip(INDEX_FIELDS, row)), ensure_ascii=False) for row in ordered]
-    fails = [json.dumps({"insee": f.insee, "commune": f.label, "error": f.error, "exit_code": f.exit_code,
-                         "message": f.message}, ensure_ascii=False) for f in sorted(failures, key=lambda f: f.insee)]
-    text = ('{"generator": "motions",\n "outputs": [\n  ' + ",\n  ".join(lines) + "\n ],\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = [encode(dict(zip(INDEX_FIELDS, row))) for row in ordered]
+    fails = [encode({"insee": f.insee, "commune": f.label, "error": f.error, "exit_code": f.exit_code,
+                     "message": f.message}) for f in sorted(failures, key=lambda f: f.insee)]
+    text = (_INDEX_HEAD + ",\n  ".join(lines) + "\n ],\n"
             ' "failures": [\n  ' + ",\n  ".join(fails) + "\n ]\n}\n")
     paths = (out_dir / INDEX_CSV, out_dir / INDEX_JSON)
     for path, content in zip(paths, (buf.getvalue().encode("utf-8"), text.encode("utf-8"))):
         try:
-            if path.read_bytes() == content:
+            if path.stat().st_size == len(content) and path.read_bytes() == content:
                 continue
         except OSError:
             pass
         atomic_write(path, content)
     return paths
+
+
+_INDEX_HEAD = '{"generator": "motions",\n "outputs": [\n  '
+_INDEX_PATH = re.compile(r'"path": ("(?:[^"\\]|\\.)*")')
+
+
+def _previous_outputs(path: Path, skip: dict):
+    """The outputs an earlier index lists, as (path, record), except those in ``skip``.
+    Our own index has one output per line, so a line whose path is in ``skip`` is
+    not even parsed (a re-run of all France would otherwise parse 70,000 records
+    for nothing); any other layout is parsed whole."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    if text.startswith(_INDEX_HEAD):
+        for line in text[len(_INDEX_HEAD) - 2:].split("\n"):
+            line = line.strip().rstrip(",")
+            if not line.startswith("{"):
+                if line.startswith("]"):
+                    return
+                continue
+            m = _INDEX_PATH.search(line)
+            try:
+                if m and json.loads(m.group(1)) in skip:
+                    continue
+                item = json.loads(line)
+                yield item["path"], item
+            except (ValueError, KeyError, TypeError):
+                continue
+        return
+    try:
+        items = json.loads(text).get("outputs", [])
+    except (ValueError, AttributeError):
+        return
+    for item in items if isinstance(items, list) else []:
+        try:
+            if item["path"] not in skip:
+                yield item["path"], item
+        except (KeyError, TypeError):
+            continue
 
 
 __all__ = ["BatchSettings", "BatchReport", "BatchFailed", "Failure", "Task", "select_communes", "plan",

@@ -89,8 +89,8 @@ def batch_command(state, motion_id, departement, region, epci, communes_file, al
     for w in report.warnings:
         _warn(w)
     n_files = report.files_written + report.files_unchanged + report.files_current
-    rate = (f", {report.communes_done / report.render_elapsed:.1f} communes/s with {report.jobs} "
-            f"worker{'s' if report.jobs > 1 else ''}") if report.communes_done and report.render_elapsed else ""
+    rate = (f", {report.rate:.2f} communes/s with {report.jobs} worker{'s' if report.jobs > 1 else ''} once warm"
+            if report.rate and report.communes_done else "")
     click.echo(f"{report.selected} communes: {report.communes_done} rendered, {report.communes_current} up to date, "
                f"{len(report.failures)} failed; {n_files} files ({report.files_written} written, "
                f"{report.files_unchanged} unchanged, {report.files_current} up to date) in {report.elapsed:.1f} s{rate}.")
@@ -101,4 +101,4 @@ def batch_command(state, motion_id, departement, region, epci, communes_file, al
         if more > 0:
             lines.append(f"  … and {more} more (all of them are in {report.index_json}).")
         raise BatchFailed(f"{len(report.failures)} commune{'s' if len(report.failures) > 1 else ''} failed "
-                          "(the others were written):\n" + "\n".join(lines), report.exit_code)
+                          "(the others are done):\n" + "\n".join(lines), report.exit_code)

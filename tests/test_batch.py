@@ -252,3 +252,43 @@ def test_fast_hash_is_generate_inputs_hash(small_lib):
         for fmt in ("docx", "pdf", "txt"):
             for f in (Facts(), facts):
                 assert hasher(c, fmt, f) == inputs_hash(small_lib, c, "biometrie", f, Options(allow_overseas=True), fmt)
+
+
+# --------------------------------------------------------------------------- interruptions, other platforms
+
+
+def test_interrupted_batch_leaves_recorded_files_only_and_resumes(tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "motions", "--library", str(SMALL), "batch", "--departement", "94",
+                             "--jobs", "2", "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(list((out / "94").glob("*.pdf"))) < 4:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    log, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 130, log
+    assert "Interrupted" in log and "Traceback" not in log
+    files = {p.name for p in (out / "94").iterdir() if not p.name.startswith(".")}
+    assert not list((out / "94").glob(".*.part")), "no partial file"
+    assert 0 < len(files) < 94
+    recorded = json.loads((out / "94" / ".motions-manifest.json").read_text(encoding="utf-8"))["files"]
+    assert set(recorded) == files  # the workers' last documents were recorded before stopping
+    for name, record in recorded.items():
+        assert record["sha256"] == sha(out / "94" / name)
+    code, log = run("--departement", "94", "--jobs", "2", "-o", str(out))
+    assert code == 0 and f"{47 - len(files) // 2} rendered" in log, log
+    assert len(json.loads((out / "94" / ".motions-manifest.json").read_text(encoding="utf-8"))["files"]) == 94
+
+
+def test_spawned_workers_warm_themselves(tmp_path, small_lib):
+    """Where fork is not used (macOS, Windows), each worker loads what it needs itself."""
+    from motions.batch import BatchSettings, run_batch
+
+    communes = [lookup(q) for q in ("Villejuif", "Cachan", "Arcueil", "Gentilly")]
+    report = run_batch(small_lib, communes, BatchSettings(out_dir=tmp_path, jobs=2, start_method="spawn"))
+    assert report.failures == [] and report.communes_done == 4 and report.files_written == 8
+    text = norm(pdf_text(tmp_path / "94" / "94003-arcueil-biometrie.pdf"))
+    assert norm("Commune d'Arcueil") in text

@@ -12,7 +12,9 @@ emptied, header, footer and core properties set to placeholders, saved, and its
 unchanging parts (styles, theme...) compressed once. Each document then only
 writes its body as WordprocessingML text (``_Body`` mimics the few python-docx
 calls we make, and serialises exactly as python-docx would), fills the
-placeholders and assembles the zip. Loading the reference with python-docx for
+placeholders and assembles the zip. The skeleton is also kept in the user's
+cache folder (``$XDG_CACHE_HOME/motions``, keyed by the reference's content and
+this code), so a cold run does not import python-docx. Loading the reference with python-docx for
 every document cost most of the time (its style look-up by name scans every
 style; recompressing 800 KB of styles another 8 ms).
 """
@@ -20,7 +22,10 @@ style; recompressing 800 KB of styles another 8 ms).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import os
+import pickle
 import struct
 import zlib
 from dataclasses import dataclass
@@ -254,13 +259,74 @@ class _Skeleton:
 
 @lru_cache(maxsize=4)
 def _skeleton(path: str, _stamp: tuple) -> _Skeleton:
-    """Build the skeleton of a reference document (once per file version and process)."""
+    """The skeleton of a reference document: once per file version and process,
+    and kept on disk, so that a cold run need not import python-docx at all."""
+    data = Path(path).read_bytes()
+    key = _cache_key(data)
+    skeleton = _cached(key)
+    if skeleton is None:
+        skeleton = _build_skeleton(path, data)
+        _keep(key, skeleton)
+    return skeleton
+
+
+def _cache_key(reference: bytes) -> str:
+    """The reference's bytes, the styles we use, this writer's code and python-docx's install."""
+    import importlib.util
+
+    h = hashlib.sha256(reference)
+    h.update(repr(sorted(STYLES.items())).encode())
+    h.update(Path(__file__).read_bytes())
+    spec = importlib.util.find_spec("docx")
+    if spec is not None and spec.origin:
+        st = os.stat(spec.origin)
+        h.update(f"{spec.origin}:{st.st_mtime_ns}:{st.st_size}".encode())
+    return h.hexdigest()[:24]
+
+
+def _cache_file(key: str) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "motions" / f"docx-skeleton-{key}.pickle"
+
+
+def _cached(key: str) -> _Skeleton | None:
+    try:
+        with open(_cache_file(key), "rb") as fh:
+            skeleton = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - no cache, or an unreadable one: build it
+        return None
+    return skeleton if isinstance(skeleton, _Skeleton) else None
+
+
+def _keep(key: str, skeleton: _Skeleton) -> None:
+    """Save the skeleton for the next runs; a cache that cannot be written is no error."""
+    import tempfile
+
+    target = _cache_file(key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".docx-skeleton.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(skeleton, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        # keep the eight most recent skeletons (each version of the writer or the reference makes one)
+        kept = sorted(target.parent.glob("docx-skeleton-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[8:]:
+            old.unlink()
+    except OSError:
+        pass
+
+
+def _build_skeleton(path: str, data: bytes) -> _Skeleton:
     from docx import Document as load_docx
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
 
-    data = Path(path).read_bytes()
     doc = load_docx(io.BytesIO(data))
     names = {s.name for s in doc.styles}
     missing = [name for name in STYLES.values() if name not in names]
