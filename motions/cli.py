@@ -82,10 +82,12 @@ def cli(ctx, library, strict, debug):
 @click.option("--arguments", "-a", "argument_ids", metavar="ID,...", help="Use exactly these arguments, in this order.")
 @click.option("--theme", "themes", multiple=True, help="Draw arguments from this theme (repeatable).")
 @click.option("--allow-overseas", is_flag=True, help="Draft for an overseas collectivity (COM) anyway, marked « à vérifier ».")
+@click.option("--annex/--no-annex", "annex", default=None,
+              help="Add (or leave out) an annex listing every source cited; the notes give full references either way.")
 @click.option("--force", is_flag=True, help="Replace outputs even if they were edited since motions wrote them.")
 @pass_state
 def generate_command(state, commune, motion_id, formats, out_dir, session_date, group, facts_file,
-                     argument_ids, themes, allow_overseas, force):
+                     argument_ids, themes, allow_overseas, annex, force):
     """Write COMMUNE's motion as DOCX and PDF (name, INSEE code or postal code)."""
     from .communes import lookup
     from .compose import Options
@@ -105,6 +107,7 @@ def generate_command(state, commune, motion_id, formats, out_dir, session_date, 
         date=_parse_date(session_date),
         group=group,
         allow_overseas=allow_overseas,
+        annex_sources=annex,
     )
     result = render_motion(lib, place, motion_id, facts=facts, options=options, formats=fmts,
                            out_dir=Path(out_dir), force=force)

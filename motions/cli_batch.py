@@ -64,10 +64,11 @@ class _Bar:
               help="Local facts per commune: DIR/<INSEE>.yaml.")
 @click.option("--date", "session_date", metavar="YYYY-MM-DD", help="Date of the council sessions.")
 @click.option("--allow-overseas", is_flag=True, help="Draft for overseas collectivities (COM) too, marked « à vérifier ».")
+@click.option("--annex/--no-annex", "annex", default=None, help="Add (or leave out) the annex of sources.")
 @click.option("--force", is_flag=True, help="Rebuild every output, even up-to-date ones or ones edited since.")
 @pass_state
 def batch_command(state, motion_id, departement, region, epci, communes_file, all_communes, min_population, formats,
-                  out_dir, jobs, facts_dir, session_date, allow_overseas, force):
+                  out_dir, jobs, facts_dir, session_date, allow_overseas, annex, force):
     """Write a motion for many communes, skipping outputs that are up to date.
 
     A re-run rebuilds only what changed (library, templates, facts, options,
@@ -79,7 +80,7 @@ def batch_command(state, motion_id, departement, region, epci, communes_file, al
     from .generate import parse_formats
 
     fmts = parse_formats(formats)
-    options = Options(date=_parse_date(session_date), allow_overseas=allow_overseas)
+    options = Options(date=_parse_date(session_date), allow_overseas=allow_overseas, annex_sources=annex)
     places = select_communes(departement=departement, region=region, epci=epci, communes_file=communes_file,
                              all_communes=all_communes, min_population=min_population)
     lib = state.library()

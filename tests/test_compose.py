@@ -127,7 +127,7 @@ def test_missing_facts_leave_clean_text(small_lib):
 
 
 def test_citations_become_numbered_notes(small_lib):
-    doc = doc_for(small_lib, "Villejuif")
+    doc = doc_for(small_lib, "Villejuif", annex_sources=True)
     assert [n.number for n in doc.notes] == list(range(1, len(doc.notes) + 1))
     notes = {n.number: n.body.text for n in doc.notes}
     assert any("CE, 4 avril 2025" in t and "472245" in t for t in notes.values())
@@ -176,3 +176,11 @@ def test_small_communes_procedure(small_lib):
 def test_local_law_communes_state_no_threshold_rules(small_lib):
     for query in ("Strasbourg", "Marseille 1er"):
         assert doc_for(small_lib, query).procedure == ()
+
+
+def test_annex_of_sources_is_optional(small_lib):
+    assert doc_for(small_lib, "Villejuif").sources == ()
+    with_annex = doc_for(small_lib, "Villejuif", annex_sources=True)
+    keys = [s.key for s in with_annex.sources]
+    assert len(keys) == len(set(keys)) == len({t for t in keys})
+    assert all(n.body.text for n in with_annex.notes)
