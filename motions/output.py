@@ -45,28 +45,43 @@ def _explain_oserror(path: Path, exc: OSError) -> OutputError:
     return OutputError(f"{path}: cannot be written ({exc.strerror}); check the folder, or choose another with -o DIR.")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file, fsync, rename)."""
-    path = Path(path)
-    tmp = None
+def _discard(tmp: str | None) -> None:
+    """Remove a temporary file that was not renamed into place (if any)."""
+    if tmp is not None:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _write_temporary(path: Path, data: bytes) -> str:
+    """Write ``data`` to a new temporary file beside ``path``, flushed to disk."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file, fsync, rename)."""
+    path = Path(path)
+    tmp = None
+    try:
+        tmp = _write_temporary(path, data)
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
         raise _explain_oserror(path, exc) from None
     finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        _discard(tmp)
 
 
 STALE_SECONDS = 120
@@ -102,13 +117,7 @@ def create_new(path: Path, data: bytes) -> None:
         raise exists
     tmp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        tmp = _write_temporary(path, data)
         try:
             os.link(tmp, path)
         except OSError as exc:
@@ -125,11 +134,7 @@ def create_new(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise _explain_oserror(path, exc) from None
     finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+        _discard(tmp)
 
 
 def is_inside(path: Path, folder: Path) -> bool:
