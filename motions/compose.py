@@ -35,7 +35,7 @@ from .errors import UnknownItem, UnsupportedCommune
 from .facts import Facts
 from .library import ArgumentEntry, Library, MotionTemplate
 from .procedure import Regime, procedure_lines, regime_for
-from .schema import CITATION_GROUP, Condition, parse_citation_group
+from .schema import CITATION_GROUP, Condition, iter_citations, parse_citation_group
 from .templating import make_environment, render_block
 
 KIND_LABELS = {"voeu": "Proposition de vœu", "deliberation": "Projet de délibération", "mixte": "Projet de délibération et de vœu"}
@@ -293,7 +293,7 @@ def compose(lib: Library, commune, motion: MotionTemplate, facts: Facts | None =
     procedure = tuple(
         Paragraph(parse_inline(line, notes, "procedure notes"))
         for line in procedure_lines(commune, regime)
-        if all(k in lib.sources for k, _ in _citations_in(line))
+        if all(k in lib.sources for k, _ in iter_citations(line))
     )
 
     note_list = []
@@ -341,7 +341,7 @@ def compose(lib: Library, commune, motion: MotionTemplate, facts: Facts | None =
         expose=expose,
         visas=visas,
         considerants=considerants,
-        preamble=f"{_with_article(regime.council_name)},",
+        preamble=f"{typography.capfirst(regime.the_council)},",
         dispositifs=tuple(dispositifs),
         signature=signature,
         procedure=procedure,
@@ -350,16 +350,6 @@ def compose(lib: Library, commune, motion: MotionTemplate, facts: Facts | None =
         metadata=metadata,
     )
     return Composition(document, decisions, regime)
-
-
-def _citations_in(text: str):
-    for m in CITATION_GROUP.finditer(text):
-        yield from parse_citation_group(m.group(1))
-
-
-def _with_article(council_name: str) -> str:
-    """"conseil municipal" -> "Le conseil municipal"; "Conseil de Paris" -> "Le Conseil de Paris"."""
-    return "Le " + council_name
 
 
 def _typeset(nodes) -> tuple[Inline, ...]:

@@ -256,15 +256,14 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
         raise UsageError(f"no argument of the library applies to {commune.display_name}; "
                          "choose some with --arguments ID,... or --theme.")
 
-    regime = comp.regime
-    council = regime.council_name
     decide, ask = [], []
     for d in comp.document.dispositifs:
         for article in d.articles:
             short = shorten_article(" ".join(p.text for p in article.body))
             if short:
                 (decide if d.kind == "deliberation" else ask).append(short)
-    the_council = typography.capfirst(_article(council))
+    council = comp.regime.council_name
+    the_council = typography.capfirst(comp.regime.the_council)
     decide_heading = f"{the_council} peut décider :" if decide else None
     if ask:
         ask_heading = f"{the_council} peut aussi demander :" if decide else f"{the_council} peut demander :"
@@ -314,8 +313,3 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
         provenance=prov,
         warnings=tuple(warnings),
     )
-
-
-def _article(council_name: str) -> str:
-    """« conseil municipal » -> « le conseil municipal »; « Conseil de Paris » -> « le Conseil de Paris »."""
-    return "le " + council_name

@@ -54,6 +54,11 @@ class Regime:
     notices: tuple[str, ...]
 
     @property
+    def the_council(self) -> str:
+        """With its article: « le conseil municipal », « le Conseil de Paris »."""
+        return "le " + self.council_name
+
+    @property
     def can_deliberate(self) -> bool:
         """An arrondissement council has no power over the commune's cameras."""
         return not self.arrondissement
