@@ -262,7 +262,6 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
             short = shorten_article(" ".join(p.text for p in article.body))
             if short:
                 (decide if d.kind == "deliberation" else ask).append(short)
-    council = comp.regime.council_name
     the_council = typography.capfirst(comp.regime.the_council)
     decide_heading = f"{the_council} peut décider :" if decide else None
     if ask:
@@ -288,7 +287,7 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
         raise UsageError("the headline may use {a} (« à Villejuif »), {de} (« de Villejuif ») and "
                          "{commune} (« Villejuif »), and no other braces.") from None
     headline = typography.french(re.sub(r"[ \t\r\n]+", " ", headline).strip())
-    kicker = typography.french(f"{typography.capfirst(council)} {commune.de}")
+    kicker = typography.french(comp.regime.council_full)
     prov = dict(comp.document.metadata.provenance)
     prov.update({"flyer": "1", "arguments": ",".join(p.argument_id for p in points)})
     return Flyer(
@@ -308,7 +307,7 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
         url=options.url.strip() if options.url else None,
         explicit=bool(options.arguments),
         title=headline,
-        subject=typography.french(f"Tract — {council} {commune.de}"),
+        subject=typography.french(f"Tract — {comp.regime.council_full}"),
         date=session_date.isoformat() if session_date else "",
         provenance=prov,
         warnings=tuple(warnings),

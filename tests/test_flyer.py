@@ -336,3 +336,14 @@ def test_cli_fit_refusal_exit_code(tmp_path):
                                    "--arguments", "visage-identifie,donnee-sensible,ia-interdite"])
     assert res.exit_code == 11, res.output
     assert "'ia-interdite'" in res.output and not (tmp_path / "o").exists()
+
+
+def test_kicker_names_the_council_once():
+    """The same council name as the motion: never « Conseil de Paris de Paris »."""
+    from motions.flyer import compose_flyer
+    from motions.library import load_library
+
+    lib = load_library(ROOTS / "flyer", with_cwd=False)
+    assert compose_flyer(lib, lookup("Paris")).kicker == "Conseil de Paris"
+    assert compose_flyer(lib, lookup("Villejuif")).kicker == "Conseil municipal de Villejuif"
+    assert compose_flyer(lib, lookup("Marseille 1er")).kicker == "Conseil du 1er arrondissement de Marseille"
