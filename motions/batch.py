@@ -29,7 +29,6 @@ holds more than a couple of thousand files.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import os
@@ -47,7 +46,7 @@ from .errors import MotionsError, OutputError, UsageError
 from .facts import Facts, load_facts
 from .generate import digest_payload, inputs_hash, inputs_payload, output_stem, render_files
 from .library import Library
-from .output import MANIFEST, Manifest, atomic_write
+from .output import MANIFEST, Manifest, atomic_write, sha256
 
 INDEX_CSV = "index.csv"
 INDEX_JSON = "index.json"
@@ -399,7 +398,7 @@ def run_task(task: Task) -> tuple:
         for fmt, digest, recorded in zip(task.formats, task.hashes, task.recorded):
             path = folder / (stem + writers.extension(fmt))
             old = _read(path)
-            if old is not None and not settings.force and recorded and hashlib.sha256(old).hexdigest() != recorded:
+            if old is not None and not settings.force and recorded and sha256(old) != recorded:
                 refused = refused or _edited(path, recorded)
                 continue
             wanted.append((fmt, digest, recorded, path, old))
@@ -417,7 +416,7 @@ def run_task(task: Task) -> tuple:
             else:  # an output of the same name that motions has no record of
                 refused = refused or _edited(path, None)
                 continue
-            files_out.append((path.name, fmt, len(data), hashlib.sha256(data).hexdigest(), digest, status))
+            files_out.append((path.name, fmt, len(data), sha256(data), digest, status))
         if refused is not None:
             raise refused
         return task.insee, files_out, warnings, None

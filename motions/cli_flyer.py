@@ -7,14 +7,13 @@ flyer (``motions.flyer``), lays it out and checks that it fits
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from .cli import _parse_date, _warn, pass_state
+from .output import file_sha256
 
 
 def flyer_file_name(commune, fmt: str, print_shop: bool, pdfx: bool) -> str:
@@ -32,7 +31,7 @@ def render_flyer_file(lib, commune, *, facts=None, options=None, fmt: str = "a5"
     from . import __version__
     from .facts import Facts
     from .flyer import FlyerOptions, compose_flyer
-    from .generate import provenance
+    from .generate import digest_payload, options_record, provenance
     from .output import write_outputs
     from .writers.flyer_pdf import library_logo, render_flyer_pdf
 
@@ -46,17 +45,17 @@ def render_flyer_file(lib, commune, *, facts=None, options=None, fmt: str = "a5"
     payload = {
         "tool": __version__, "library": lib.version, "commune": commune.insee, "format": fmt,
         "print_shop": print_shop, "facts": facts.model_dump(mode="json"),
-        "options": {k: (str(v) if v is not None else None) for k, v in asdict(options).items()},
+        "options": options_record(options),
         "icc": _file_hash(icc), "logo": _file_hash(logo),
     }
-    inputs = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+    inputs = digest_payload(json.dumps(payload, sort_keys=True))
     paths = write_outputs(Path(out_dir), {name: result.data}, force=force, inputs_hash=inputs,
                           extra={"commune": commune.insee, "flyer": fmt})
     return paths[0], result
 
 
 def _file_hash(path: Path | None) -> str | None:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16] if path and Path(path).is_file() else None
+    return file_sha256(Path(path))[:16] if path and Path(path).is_file() else None
 
 
 @click.command("flyer")

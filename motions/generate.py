@@ -55,9 +55,14 @@ def inputs_payload(lib: Library, insee: str, motion_id: str, facts: Facts, optio
         "data": DATA_PROVENANCE.get("version"),
         "motion": motion_id,
         "facts": facts.model_dump(mode="json"),
-        "options": {k: (str(v) if v is not None else None) for k, v in asdict(options).items()},
+        "options": options_record(options),
         "format": fmt,
     }
+
+
+def options_record(options) -> dict:
+    """An options dataclass as JSON-ready strings, for input hashes."""
+    return {k: (str(v) if v is not None else None) for k, v in asdict(options).items()}
 
 
 def digest_payload(payload_json: str) -> str:
