@@ -9,7 +9,11 @@ library loaded, WeasyPrint imported, fonts and stylesheets cached. Rows:
   fits at the first try;
 - compose + render: what ``motions flyer`` does after start-up, less the write;
 - bare WeasyPrint: the same HTML and stylesheets through WeasyPrint with no
-  cache (new FontConfiguration and CSS objects every time), for the ratio.
+  cache (new FontConfiguration and CSS objects every time), for the ratio;
+- text floor: the flyer's words alone (headline, arguments, actions, session,
+  contact, sources) as unstyled paragraphs in the same font, one page per side,
+  through the same warm WeasyPrint: what any design of this flyer costs at the
+  least with this engine on this machine.
 Medians of N runs after one warm-up run, wall clock; "render CPU" is the
 same render in process CPU time, steadier when other programs load the machine.
 """
@@ -35,6 +39,19 @@ def median_ms(fn, runs: int, clock=time.perf_counter) -> float:
         fn()
         samples.append((clock() - t0) * 1000)
     return statistics.median(samples)
+
+
+def text_floor_html(flyer, fmt) -> str:
+    """The flyer's words with no design: a paragraph per text, a page per side."""
+    from html import escape
+
+    recto = [flyer.kicker, flyer.headline, *(p.text for p in flyer.points), flyer.group or ""]
+    verso = [flyer.decide_heading or "", *flyer.decide, flyer.ask_heading or "", *flyer.ask, flyer.session or "",
+             flyer.group or "", flyer.contact or "", flyer.url or "", "Sources : " + " ; ".join(flyer.references)]
+    sides = [recto + verso] if fmt.pages == 1 else [recto, verso]
+    body = "".join('<div class="side">' + "".join(f"<p>{escape(t)}</p>" for t in side if t) + "</div>"
+                   for side in sides)
+    return f'<html lang="fr"><body>{body}</body></html>'
 
 
 def main() -> None:
@@ -64,6 +81,7 @@ def main() -> None:
             flyer_pdf.inspect_layout = original
     from motions.writers.pdf import find_template_file
 
+    warm_fonts = FontConfiguration()
     lib = load_library(args.library, with_cwd=False)
     commune = lookup("Villejuif")
     options = FlyerOptions(session_date=dt.date(2026, 3, 14), place="salle du conseil, hôtel de ville",
@@ -72,7 +90,7 @@ def main() -> None:
     formats = ["a5", "a6x4", "a4"] if args.format == "all" else [args.format]
     print(f"library {args.library}, {args.runs} runs, medians in ms{' (print shop)' if args.print_shop else ''}")
     print(f"{'format':<8} {'compose':>8} {'render':>8} {'render CPU':>11} {'fit check':>10} {'both':>8} "
-          f"{'bare WP':>8} {'bare/render':>12}  scale")
+          f"{'bare WP':>8} {'bare/render':>12} {'floor':>7}  scale")
     for name in formats:
         flyer = compose_flyer(lib, commune, options=options)
         result = render_flyer_pdf(flyer, lib.template_dirs, name, print_shop=args.print_shop)
@@ -98,9 +116,15 @@ def main() -> None:
             HTML(string=html, base_url=base).write_pdf(stylesheets=sheets, font_config=fonts)
 
         bare_ms = median_ms(bare, args.runs)
+        floor_html = text_floor_html(flyer, fmt)
+        floor_css = CSS(string=f"@page {{ size: {fmt.trim_mm[0]}mm {fmt.trim_mm[1]}mm; margin: 10mm }} "
+                               "body { font: 11pt 'Liberation Sans', sans-serif } p { margin: 0 0 0.4em } "
+                               ".side + .side { break-before: page }", font_config=warm_fonts)
+        floor_ms = median_ms(lambda: HTML(string=floor_html).write_pdf(stylesheets=[floor_css], font_config=warm_fonts),
+                             args.runs)
         scale = ", ".join(f"{k} {v:.2f}" for k, v in result.scale.items())
         print(f"{name:<8} {compose_ms:8.1f} {render_ms:8.1f} {cpu_ms:11.1f} {check_ms:10.1f} {both_ms:8.1f} "
-              f"{bare_ms:8.1f} {bare_ms / render_ms:11.2f}x  {scale}")
+              f"{bare_ms:8.1f} {bare_ms / render_ms:11.2f}x {floor_ms:7.1f}  {scale}")
 
 
 if __name__ == "__main__":
