@@ -25,6 +25,14 @@ from .typography import NBSP
 MIN_ARGUMENTS = 3
 MAX_ARGUMENTS = 5
 
+#: Beyond this, the QR code gets too dense to scan at flyer size (24 mm on A5,
+#: 18 mm on A6): 200 bytes is a version 9-10 code at error level M.
+MAX_URL_LENGTH = 200
+#: What a phone does something useful with when it scans the code.
+URL_SCHEMES = ("https", "http", "mailto", "tel")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_BARE_HOST = re.compile(r"^[^\s/@:]+\.[^\s/@:.]{2,}(?:[/?#]\S*)?$")
+
 #: The headline when the motion template's header gives no ``flyer_headline``.
 DEFAULT_HEADLINE = "Pas de surveillance biométrique {a}"
 
@@ -288,6 +296,7 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
                          "{commune} (« Villejuif »), and no other braces.") from None
     headline = typography.french(re.sub(r"[ \t\r\n]+", " ", headline).strip())
     kicker = typography.french(comp.regime.council_full)
+    url = qr_target(options.url, warnings) if options.url else None
     prov = dict(comp.document.metadata.provenance)
     prov.update({"flyer": "1", "arguments": ",".join(p.argument_id for p in points)})
     return Flyer(
@@ -304,7 +313,7 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
         when=typography.date_fr(session_date) if session_date else None,
         group=typography.french(group) if group else None,
         contact=typography.french(" ".join(contact.split())) if contact else None,
-        url=options.url.strip() if options.url else None,
+        url=url,
         explicit=bool(options.arguments),
         title=headline,
         subject=typography.french(f"Tract — {comp.regime.council_full}"),
@@ -312,3 +321,28 @@ def compose_flyer(lib: Library, commune, facts: Facts | None = None,
         provenance=prov,
         warnings=tuple(warnings),
     )
+
+
+def qr_target(url: str, warnings: list[str]) -> str:
+    """The address the QR code holds: an http(s), mailto: or tel: address.
+
+    An address typed without its scheme (``example.org/villejuif``) gets
+    ``https://``, with a warning, because a phone reads it as plain text
+    otherwise; anything else a phone would not open is refused.
+    """
+    url = url.strip()
+    if not url or any(ch.isspace() for ch in url):
+        raise UsageError(f"--url '{url}' is not a web address: it holds spaces. Give an address such as "
+                         "https://example.org/villejuif.")
+    scheme = _SCHEME.match(url)
+    if scheme is None and _BARE_HOST.match(url):
+        url = "https://" + url
+        warnings.append(f"--url has no https:// in front: the QR code points to {url}.")
+    elif scheme is None or scheme.group(1).lower() not in URL_SCHEMES:
+        raise UsageError(f"--url '{url}' is not an address a phone opens from a QR code; give a web address "
+                         "(https://example.org/villejuif), or mailto: or tel:.")
+    if len(url.encode("utf-8")) > MAX_URL_LENGTH:
+        raise UsageError(f"--url is {len(url.encode('utf-8'))} bytes long: its QR code would be too dense to scan "
+                         f"at flyer size (at most {MAX_URL_LENGTH}). Give a shorter address, such as your site's "
+                         "home page.")
+    return url

@@ -150,6 +150,32 @@ def test_qr_payload_is_the_url():
     assert out.strip() == URL
 
 
+@pytest.mark.parametrize("given, held, warned", [
+    (URL, URL, False),
+    ("  http://example.org  ", "http://example.org", False),
+    ("mailto:collectif@example.org", "mailto:collectif@example.org", False),
+    ("tel:+33100000000", "tel:+33100000000", False),
+    ("example.org/villejuif", "https://example.org/villejuif", True),
+    ("www.technopolice.fr", "https://www.technopolice.fr", True),
+])
+def test_qr_target_is_an_address_a_phone_opens(lib, given, held, warned):
+    flyer = compose_flyer(lib, lookup("Villejuif"), options=options(url=given))
+    assert flyer.url == held
+    assert any(held in w and "https://" in w for w in flyer.warnings) == warned
+
+
+@pytest.mark.parametrize("given, says", [
+    ("javascript:alert(1)", "not an address a phone opens"),
+    ("ftp://example.org/tract.pdf", "not an address a phone opens"),
+    ("notre site", "holds spaces"),
+    ("villejuif", "not an address a phone opens"),
+    ("https://example.org/" + "a" * 200, "too dense to scan"),
+])
+def test_qr_target_refuses_what_a_phone_cannot_open(lib, given, says):
+    with pytest.raises(UsageError, match=says):
+        compose_flyer(lib, lookup("Villejuif"), options=options(url=given))
+
+
 # --------------------------------------------------------------------------- the PDFs of the panel
 
 
