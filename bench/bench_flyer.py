@@ -1,6 +1,6 @@
 """Time a flyer, warm, in-process: the target is under 40 ms for an A5 flyer.
 
-usage: python bench/bench_flyer.py [--runs N] [--library DIR] [--format a5|a6x4|a4|all] [--print-shop]
+usage: python bench/bench_flyer.py [--runs N] [--library DIR] [--format a5|a6x4|a4|all] [--print-shop] [--phases]
 
 "Warm" is what a batch run or a second flyer in the same process sees: the
 library loaded, WeasyPrint imported, fonts and stylesheets cached. Rows:
@@ -14,6 +14,9 @@ library loaded, WeasyPrint imported, fonts and stylesheets cached. Rows:
   contact, sources) as unstyled paragraphs in the same font, one page per side,
   through the same warm WeasyPrint: what any design of this flyer costs at the
   least with this engine on this machine.
+With --phases, a second table splits one render into its steps: the HTML
+template, WeasyPrint's parsing, its style and layout (``HTML.render``), and
+drawing and writing the PDF (``Document.write_pdf``).
 Medians of N runs after one warm-up run, wall clock; "render CPU" is the
 same render in process CPU time, steadier when other programs load the machine.
 """
@@ -60,6 +63,7 @@ def main() -> None:
     parser.add_argument("--library", default=str(ROOT / "tests" / "roots" / "flyer"))
     parser.add_argument("--format", default="all")
     parser.add_argument("--print-shop", action="store_true")
+    parser.add_argument("--phases", action="store_true", help="also time each step of one render")
     args = parser.parse_args()
 
     from weasyprint import CSS, HTML
@@ -88,6 +92,7 @@ def main() -> None:
                            contact="villejuif-en-commun@example.org", url="https://example.org/villejuif",
                            group="Villejuif en commun")
     formats = ["a5", "a6x4", "a4"] if args.format == "all" else [args.format]
+    phases: dict[str, dict[str, float]] = {}
     print(f"library {args.library}, {args.runs} runs, medians in ms{' (print shop)' if args.print_shop else ''}")
     print(f"{'format':<8} {'compose':>8} {'render':>8} {'render CPU':>11} {'fit check':>10} {'both':>8} "
           f"{'bare WP':>8} {'bare/render':>12} {'floor':>7}  scale")
@@ -122,9 +127,47 @@ def main() -> None:
                                ".side + .side { break-before: page }", font_config=warm_fonts)
         floor_ms = median_ms(lambda: HTML(string=floor_html).write_pdf(stylesheets=[floor_css], font_config=warm_fonts),
                              args.runs)
+        if args.phases:
+            phases[name] = time_phases(flyer, lib.template_dirs, fmt, args.print_shop, result.scale, args.runs)
         scale = ", ".join(f"{k} {v:.2f}" for k, v in result.scale.items())
         print(f"{name:<8} {compose_ms:8.1f} {render_ms:8.1f} {cpu_ms:11.1f} {check_ms:10.1f} {both_ms:8.1f} "
               f"{bare_ms:8.1f} {bare_ms / render_ms:11.2f}x {floor_ms:7.1f}  {scale}")
+
+    if phases:
+        steps = list(next(iter(phases.values())))
+        print("\none render, step by step (medians in ms)")
+        print(f"{'format':<8} " + " ".join(f"{step:>12}" for step in steps))
+        for name, row in phases.items():
+            print(f"{name:<8} " + " ".join(f"{row[step]:12.1f}" for step in steps))
+
+
+def time_phases(flyer, template_dirs, fmt, print_shop, scale, runs) -> dict[str, float]:
+    """One render split into its steps, through the same caches as render_flyer_pdf."""
+    from weasyprint import HTML
+
+    from motions.writers.fetcher import LocalOnlyFetcher
+    from motions.writers.flyer_pdf import _IMAGE_CACHE, render_flyer_html, stylesheets
+    from motions.writers.pdf import _CACHE, _stylesheet, find_template_file
+
+    paths = [find_template_file(template_dirs, rel) for rel in stylesheets(fmt, print_shop, False)]
+    base = paths[0].parent.as_uri() + "/"
+    samples: dict[str, list[float]] = {"html": [], "parse": [], "style+layout": [], "write PDF": [], "total": []}
+    for i in range(runs + 1):
+        t0 = time.perf_counter()
+        html = render_flyer_html(flyer, template_dirs, fmt, print_shop=print_shop, scale=scale)
+        t1 = time.perf_counter()
+        fetcher = LocalOnlyFetcher(template_dirs)
+        sheets = [_stylesheet(p, fetcher, _CACHE["fonts"]) for p in paths]
+        parsed = HTML(string=html, base_url=base, url_fetcher=fetcher)
+        t2 = time.perf_counter()
+        document = parsed.render(stylesheets=sheets, font_config=_CACHE["fonts"], cache=_IMAGE_CACHE)
+        t3 = time.perf_counter()
+        document.write_pdf()
+        t4 = time.perf_counter()
+        if i:  # the first run warms up
+            for key, value in zip(samples, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t4 - t0)):
+                samples[key].append(value * 1000)
+    return {key: statistics.median(values) for key, values in samples.items()}
 
 
 if __name__ == "__main__":
