@@ -130,7 +130,7 @@ def main() -> int:
 
     index = C.load()
     load_ms = warm(lambda: C.CommuneIndex(data_file.read_bytes()), runs, 1)
-    print(f"\nwarm (data loaded, same process)                          ms per call")
+    print("\nwarm (data loaded, same process)                          ms per call")
     print(f"  {'read + index the data file (CommuneIndex)':<56}{load_ms:>10.3f}")
     cases = {
         "lookup('Villejuif')": lambda: index.lookup("Villejuif"),

@@ -1,6 +1,5 @@
 """compose() on the test panel of communes: the model, before any writer."""
 
-import datetime as dt
 
 import pytest
 
@@ -8,8 +7,6 @@ from motions.communes import lookup
 from motions.compose import Options, compose
 from motions.errors import UnsupportedCommune
 from motions.facts import Facts
-
-from conftest import norm
 
 
 def doc_for(lib, query, facts=None, **opts):

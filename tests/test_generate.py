@@ -5,7 +5,6 @@ PDF's text is extracted with pdftotext. Both must hold the title, every
 considérant and every article, and say the same thing.
 """
 
-from pathlib import Path
 
 import docx
 import pytest
@@ -13,7 +12,6 @@ from pypdf import PdfReader
 
 from motions.communes import lookup
 from motions.compose import Options
-from motions.facts import Facts
 from motions.generate import render_motion
 from motions.writers.docx_styles import STYLES
 

@@ -16,9 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from click.testing import CliRunner
 
-from motions.cli import cli
 from motions.communes import lookup
 from motions.compose import compose
 from motions.errors import LibraryError, OutputError, TemplateError
