@@ -97,6 +97,8 @@ def main() -> None:
         ("no letter spacing", html, css.replace("letter-spacing: 0.02em;", ""), {}),
         ("flat HTML: no wrappers, no lists", flatten(html), css, {}),
         ("uncompressed PDF", html, css, {"uncompressed_pdf": True}),
+        ("all of the above", flatten(html), css + "body { hyphens: manual } .qr { float: none }",
+         {"uncompressed_pdf": True}),
         ("the recto alone", recto, css, {}),
         ("the verso alone", verso, css, {}),
         ("floor: the words, no design", text_floor_html(result.flyer, fmt),
