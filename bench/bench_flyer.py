@@ -57,6 +57,13 @@ def text_floor_html(flyer, fmt) -> str:
     return f'<html lang="fr"><body>{body}</body></html>'
 
 
+def text_floor_css(fmt) -> str:
+    """The floor's only style: the page size, one font, a page per side."""
+    return (f"@page {{ size: {fmt.trim_mm[0]}mm {fmt.trim_mm[1]}mm; margin: 10mm }} "
+            "body { font: 11pt 'Liberation Sans', sans-serif } p { margin: 0 0 0.4em } "
+            ".side + .side { break-before: page }")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
@@ -122,13 +129,12 @@ def main() -> None:
 
         bare_ms = median_ms(bare, args.runs)
         floor_html = text_floor_html(flyer, fmt)
-        floor_css = CSS(string=f"@page {{ size: {fmt.trim_mm[0]}mm {fmt.trim_mm[1]}mm; margin: 10mm }} "
-                               "body { font: 11pt 'Liberation Sans', sans-serif } p { margin: 0 0 0.4em } "
-                               ".side + .side { break-before: page }", font_config=warm_fonts)
+        floor_css = CSS(string=text_floor_css(fmt), font_config=warm_fonts)
         floor_ms = median_ms(lambda: HTML(string=floor_html).write_pdf(stylesheets=[floor_css], font_config=warm_fonts),
                              args.runs)
         if args.phases:
-            phases[name] = time_phases(flyer, lib.template_dirs, fmt, args.print_shop, result.scale, args.runs)
+            phases[name] = time_phases(flyer, lib.template_dirs, fmt, args.print_shop, result.scale, paths, base,
+                                       args.runs)
         scale = ", ".join(f"{k} {v:.2f}" for k, v in result.scale.items())
         print(f"{name:<8} {compose_ms:8.1f} {render_ms:8.1f} {cpu_ms:11.1f} {check_ms:10.1f} {both_ms:8.1f} "
               f"{bare_ms:8.1f} {bare_ms / render_ms:11.2f}x {floor_ms:7.1f}  {scale}")
@@ -141,16 +147,14 @@ def main() -> None:
             print(f"{name:<8} " + " ".join(f"{row[step]:12.1f}" for step in steps))
 
 
-def time_phases(flyer, template_dirs, fmt, print_shop, scale, runs) -> dict[str, float]:
-    """One render split into its steps, through the same caches as render_flyer_pdf."""
+def time_phases(flyer, template_dirs, fmt, print_shop, scale, paths, base, runs) -> dict[str, float]:
+    """One render split into its steps, through the same caches as render_flyer_pdf
+    (``paths`` are the format's stylesheets, ``base`` the URL their folder gives)."""
     from weasyprint import HTML
 
     from motions.writers.fetcher import LocalOnlyFetcher
-    from motions.writers.flyer_pdf import _IMAGE_CACHE, render_flyer_html, stylesheets
-    from motions.writers.pdf import _CACHE, _stylesheet, find_template_file
-
-    paths = [find_template_file(template_dirs, rel) for rel in stylesheets(fmt, print_shop, False)]
-    base = paths[0].parent.as_uri() + "/"
+    from motions.writers.flyer_pdf import _IMAGE_CACHE, render_flyer_html
+    from motions.writers.pdf import _CACHE, _stylesheet
     samples: dict[str, list[float]] = {"html": [], "parse": [], "style+layout": [], "write PDF": [], "total": []}
     for i in range(runs + 1):
         t0 = time.perf_counter()

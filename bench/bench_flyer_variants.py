@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -53,7 +52,7 @@ def main() -> None:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from bench_flyer import text_floor_html
+    from bench_flyer import median_ms, text_floor_css, text_floor_html
     from motions.communes import lookup
     from motions.flyer import FlyerOptions, compose_flyer
     from motions.library import load_library
@@ -72,19 +71,16 @@ def main() -> None:
                                       for rel in stylesheets(fmt, False, False)))
     fonts = FontConfiguration()
 
-    def median_ms(page_html: str, page_css: str, **write_options) -> tuple[float, int]:
+    def measure(page_html: str, page_css: str, **write_options) -> tuple[float, int]:
+        """Median CPU ms of a warm render and PDF write, and the page count."""
         sheet = CSS(string=page_css, font_config=fonts)
         cache: dict = {}
 
-        def once() -> tuple[float, int]:
-            t0 = time.process_time()
-            document = HTML(string=page_html).render(stylesheets=[sheet], font_config=fonts, cache=cache)
-            document.write_pdf(**write_options)
-            return (time.process_time() - t0) * 1000, len(document.pages)
+        def layout():
+            return HTML(string=page_html).render(stylesheets=[sheet], font_config=fonts, cache=cache)
 
-        once()
-        runs = [once() for _ in range(args.runs)]
-        return statistics.median(r[0] for r in runs), runs[0][1]
+        ms = median_ms(lambda: layout().write_pdf(**write_options), args.runs, time.process_time)
+        return ms, len(layout().pages)
 
     recto = re.sub(r'<section class="panel verso">.*?</section>', "", html, flags=re.S)
     verso = re.sub(r'<section class="panel recto">.*?</section>', "", html, flags=re.S)
@@ -101,14 +97,12 @@ def main() -> None:
          {"uncompressed_pdf": True}),
         ("the recto alone", recto, css, {}),
         ("the verso alone", verso, css, {}),
-        ("floor: the words, no design", text_floor_html(result.flyer, fmt),
-         "@page { size: 148mm 210mm; margin: 10mm } body { font: 11pt 'Liberation Sans', sans-serif } "
-         "p { margin: 0 0 0.4em } .side + .side { break-before: page }", {}),
+        ("floor: the words, no design", text_floor_html(result.flyer, fmt), text_floor_css(fmt), {}),
     ]
     print(f"A5 flyer, {args.runs} runs, medians of process CPU time in ms")
     base = None
     for label, page_html, page_css, write_options in variants:
-        ms, pages = median_ms(page_html, page_css, **write_options)
+        ms, pages = measure(page_html, page_css, **write_options)
         base = ms if base is None else base
         print(f"{label:<36} {ms:7.1f}  {ms - base:+7.1f}  {pages} page{'s' if pages > 1 else ''}")
 

@@ -341,8 +341,9 @@ def qr_target(url: str, warnings: list[str]) -> str:
     elif scheme is None or scheme.group(1).lower() not in URL_SCHEMES:
         raise UsageError(f"--url '{url}' is not an address a phone opens from a QR code; give a web address "
                          "(https://example.org/villejuif), or mailto: or tel:.")
-    if len(url.encode("utf-8")) > MAX_URL_LENGTH:
-        raise UsageError(f"--url is {len(url.encode('utf-8'))} bytes long: its QR code would be too dense to scan "
+    size = len(url.encode("utf-8"))
+    if size > MAX_URL_LENGTH:
+        raise UsageError(f"--url is {size} bytes long: its QR code would be too dense to scan "
                          f"at flyer size (at most {MAX_URL_LENGTH}). Give a shorter address, such as your site's "
                          "home page.")
     return url
