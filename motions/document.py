@@ -28,13 +28,21 @@ class Strong:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A live link: ``url`` is http(s), mailto: or a DOI resolver address."""
+
+    url: str
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
 class NoteRef:
     """A call to note ``number`` of :attr:`Document.notes`."""
 
     number: int
 
 
-Inline = Union[Text, Emph, Strong, NoteRef]
+Inline = Union[Text, Emph, Strong, Link, NoteRef]
 
 
 def plain_text(inlines: tuple[Inline, ...], with_notes: bool = False) -> str:
@@ -42,7 +50,7 @@ def plain_text(inlines: tuple[Inline, ...], with_notes: bool = False) -> str:
     for node in inlines:
         if isinstance(node, Text):
             out.append(node.text)
-        elif isinstance(node, (Emph, Strong)):
+        elif isinstance(node, (Emph, Strong, Link)):
             out.append(plain_text(node.children, with_notes))
         elif isinstance(node, NoteRef) and with_notes:
             out.append(f"[{node.number}]")

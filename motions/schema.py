@@ -84,6 +84,52 @@ class Condition(BaseModel):
         return "; ".join(parts) or "always"
 
 
+#: What a source is, for deciding where it may be cited: a considérant or a
+#: visa rests on the first four kinds; campaign pages and essays may inform the
+#: exposé des motifs, attributed, and never carry a fact alone. Recorded in a
+#: CSL item's ``custom.kind``.
+SOURCE_KINDS = ("legislation", "court", "authority", "academic", "press", "campaign", "essay")
+AUTHORITATIVE_KINDS = ("legislation", "court", "authority", "academic")
+
+
+class Place(BaseModel):
+    """Where a local argument belongs. A local argument is used only in the
+    communes it names (or those of the EPCI, département or région it names),
+    and ranked first there. Codes are INSEE codes (communes, départements,
+    régions) and SIREN numbers (EPCI)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    communes: list[str] = Field(default_factory=list, description="INSEE codes, e.g. 94076 for Villejuif.")
+    epci: list[str] = Field(default_factory=list, description="SIREN numbers of EPCI.")
+    departements: list[str] = Field(default_factory=list, description="Département codes, e.g. 06, 2A, 974.")
+    regions: list[str] = Field(default_factory=list, description="Région codes, e.g. 93.")
+
+    def describe(self) -> str:
+        parts = []
+        for label, values in (("communes", self.communes), ("EPCI", self.epci),
+                              ("départements", self.departements), ("régions", self.regions)):
+            if values:
+                parts.append(f"{label} {', '.join(values)}")
+        return "; ".join(parts) or "nowhere"
+
+
+class Claim(BaseModel):
+    """One factual or legal statement an argument makes, and what it rests on.
+
+    ``cite`` is a Pandoc citation with its locator (``[@key, p. 70]``);
+    ``quote``, when given, is the source's own words, which the check looks for
+    in the source's stored excerpt; ``true_on`` is the date a legal statement
+    was true (the state of the law it describes)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    claim: str = Field(min_length=5, description="The statement, in French, in one sentence.")
+    cite: str = Field(description="The source and locator it rests on: [@key, p. 3].")
+    quote: str | None = Field(default=None, description="The source's exact words, if the argument quotes it.")
+    true_on: dt.date | None = Field(default=None, description="For a legal statement: the date it was true.")
+
+
 class Argument(BaseModel):
     """One argument of the library, in the three forms a motion and a flyer need."""
 
@@ -112,6 +158,22 @@ class Argument(BaseModel):
     checked: dt.date = Field(description="The date the facts and law stated were last checked.")
     applies_when: Condition | None = Field(
         default=None, description="Only include where this holds; omit when it always applies."
+    )
+    place: Place | None = Field(
+        default=None,
+        description="A local argument: used only in these places, and ranked first there.",
+    )
+    point: str | None = Field(
+        default=None, pattern=ID_PATTERN,
+        description="The point it makes (an id); a motion never carries two arguments on the same point.",
+    )
+    answers: list[str] = Field(
+        default_factory=list,
+        description="Objections it answers (ids such as securite, dissuasion): motions require some.",
+    )
+    claims: list[Claim] = Field(
+        default_factory=list,
+        description="Each factual or legal statement, with the source and locator it rests on.",
     )
     notes: str | None = Field(default=None, description="Editors' notes; never printed.")
 

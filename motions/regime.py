@@ -1,0 +1,155 @@
+"""The regime of a commune: who votes, who decides what, which law applies.
+
+This is where a regime is decided. Paris, the arrondissements of Paris, Lyon
+and Marseille (and Marseille's two-arrondissement councils), the communes of
+the Métropole de Lyon, Alsace-Moselle, Corsica, the DROM and Mayotte, the
+overseas collectivities that have communes, communes nouvelles and small
+communes differ in council name, who chairs, who receives the act, who
+authorises cameras, convocation delays, the article a vœu rests on, the
+applicable data-protection law and the bodies a vœu may address.
+
+One :class:`Regime` record per commune, built by :func:`regime_for` from the
+commune data and the rules in ``motions/data/regimes.yaml`` (itself drawn from
+``shared/reference/regimes-and-powers.md``, whose section each rule cites).
+Templates read the record; no code or template tests a département code.
+
+Rules marked UNVERIFIED in the reference sheet never reach the voted text:
+they become :class:`Check` items in the dossier, saying what to check and where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+#: The date the rules below were checked against the reference sheets.
+LAW_CHECKED = dt.date(2026, 11, 28)
+
+
+@dataclass(frozen=True)
+class Body:
+    """An authority a motion names: as addressee of a vœu, receiver of the
+    act, or authority over cameras.
+
+    ``name`` is the form in running text with its article ("la Métropole du
+    Grand Paris", "le préfet du Val-de-Marne"); ``de`` and ``a`` the forms after
+    those prepositions ("de la Métropole du Grand Paris", "au préfet du
+    Val-de-Marne"); ``decides`` says, in French, what it decides that concerns
+    surveillance (for ``explain``, the dossier and letters); ``basis`` is a
+    Pandoc citation of where that is stated, or "".
+    """
+
+    id: str
+    name: str
+    de: str
+    a: str
+    decides: str = ""
+    basis: str = ""
+    confidence: str = "confirmed"  # "confirmed" | "likely"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A point to check before tabling: uncertain law the text depends on, or
+    a local rule we cannot know (the règlement intérieur). Printed in the
+    dossier, never in the voted text."""
+
+    what: str  # French: what to check
+    where: str  # French: where to check it (a text, an office, a page)
+    why: str = ""  # French: why it matters for this motion
+
+
+@dataclass(frozen=True)
+class Convocation:
+    """How far ahead the council is convened.
+
+    ``days`` and ``franc`` give the legal delay ("5 jours francs"); ``urgency``
+    the shortened delay ("1 jour franc", "la veille"); ``basis`` the Pandoc
+    citation of the article; ``practice_days``, when set, a longer delay the
+    règlement intérieur is known to use (Paris: 12 jours francs), to be checked.
+    """
+
+    days: int
+    franc: bool
+    urgency: str
+    basis: str
+    note_de_synthese: bool
+    practice_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ForcedSession:
+    """The route by which members can force a sitting (CGCT L2121-9, L2541-2).
+
+    ``share`` is "un tiers" or "la majorité"; ``members`` the number of
+    members that makes, for this council's legal size (None when the size is
+    unknown); ``deadline_days`` the delay the mayor has to convene (30, or
+    None when the text sets none).
+    """
+
+    share: str
+    members: int | None
+    deadline_days: int | None
+    basis: str
+
+
+@dataclass(frozen=True)
+class DataProtection:
+    """Which data-protection and AI law a motion may cite for this territory.
+
+    ``rgpd``, ``directive`` and ``ai_act`` are True where the instrument
+    applies as such; where it does not (Saint-Pierre-et-Miquelon, Polynésie
+    française), the loi Informatique et Libertés applies and refers to the
+    rules in force in metropolitan France. ``visas`` are the visa lines a motion
+    uses (Pandoc citations included), in order.
+    """
+
+    rgpd: bool
+    directive: bool
+    lil: bool
+    ai_act: bool
+    visas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Regime:
+    """Everything about a commune's council that a motion, its dossier and
+    the campaign kit depend on. French strings are ready to print (typography
+    is applied later by compose)."""
+
+    id: str  # "common", "paris", "paris-arrondissement", "lyon-arrondissement", "marseille-secteur",
+    #          "metropole-lyon", "alsace-moselle", "corse", "drom", "spm", "polynesie"...
+    label: str  # French, for `communes show`: "droit commun", "Alsace-Moselle (droit local)"...
+    council: str  # "le conseil municipal", "le Conseil de Paris", "le conseil des 13e et 14e arrondissements"
+    council_title: str  # "Conseil municipal de Villejuif", "Conseil de Paris", "Conseil du 3e arrondissement de Lyon"
+    chair: str  # "le maire", "le maire de Paris", "le maire des 13e et 14e arrondissements (7e secteur)"
+    members: str  # "conseillères et conseillers municipaux", "conseillères et conseillers de Paris", "... d'arrondissement"
+    running_head: str  # "Commune de Villejuif", "Ville de Paris", "Ville de Lyon – 3e arrondissement"
+    signed_at: str  # "Villejuif", "Lyon", "Paris": the place in « Fait à … »
+    act_recipient: Body  # who receives the act for the contrôle de légalité
+    camera_authority: Body  # who authorises vidéoprotection (CSI L252-1, R252-1)
+    police_authority: Body  # the mayor (or maire de Paris / préfet de police split), as police authority
+    council_size: int | None  # legal number of members (None where unknown)
+    population: int  # the population the thresholds use (see population_note)
+    population_note: str  # French: which figure and year, and whether it is near a threshold
+    convocation: Convocation | None
+    reglement_interieur: bool | None  # compulsory here (threshold 1,000; 3,500 in Alsace-Moselle)
+    forced_session: ForcedSession | None
+    voeu_visas: tuple[str, ...]  # visa lines giving the council's power to adopt this text, with citations
+    police_visas: tuple[str, ...]  # visa lines for the mayor's police powers (L2212-1/2 or L2542-2/3)
+    data_protection: DataProtection
+    bodies: dict[str, Body] = field(default_factory=dict)  # addressable by a vœu: "epci", "transport"...
+    can_deliberate: bool = True  # False for arrondissement councils: vœux only
+    small: bool = False  # a small commune: the short vœu
+    commune_nouvelle: tuple[str, ...] = ()  # names of its communes déléguées, when it has some
+    checks: tuple[Check, ...] = ()  # points to check before tabling (dossier)
+    notices: tuple[str, ...] = ()  # French sentences for the dossier about this regime
+    law_checked: dt.date = LAW_CHECKED
+
+    @property
+    def the_council(self) -> str:
+        return self.council
+
+    def describe(self) -> list[str]:
+        """The record as English-labelled lines, for `motions communes show`."""
+        raise NotImplementedError  # implemented with regime_for
