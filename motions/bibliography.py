@@ -238,3 +238,110 @@ def sort_key(item: dict) -> tuple:
     # title): without them the order would follow set iteration, which varies per run.
     section = tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", str(item.get("section", "")).lower()))
     return (group, who.lower(), year(item), str(item.get("title", "")).lower(), section, str(item.get("id", "")))
+
+
+# ---------------------------------------------------------------------------
+# Interim forms (the bibliography branch replaces these with complete ones).
+
+
+def format_full(item: dict, locator: str = "") -> list[Inline]:
+    return format_citation(item, locator or None)
+
+
+def format_short(item: dict, locator: str = "") -> list[Inline]:
+    kind = item.get("type")
+    if kind in ("legislation", "bill", "regulation", "treaty", "legal_case"):
+        out = _body(item)
+    else:
+        who = names(item.get("author")) or str(item.get("publisher") or "")
+        title = str(item.get("title", "")).split(" : ")[0]
+        out = ([Text(who + ", ")] if who else []) + [Emph((Text(title),)), Text(f", {year(item)}")]
+    if locator:
+        out = out + [Text(f", {locator}")]
+    return _merge(out + [Text(".")])
+
+
+import re as _re
+
+_ACRONYM_AT_END = _re.compile(r"\(([A-Z][A-Z0-9-]{1,11})\)\s*$")
+_EU_TAG = _re.compile(r" \((UE|CE|CEE|EU|Euratom)\)")
+_SMALL_WORDS = {"de", "des", "du", "la", "le", "les", "et", "l", "d", "à", "au", "aux"}
+
+
+def _short_title(item: dict) -> str:
+    """« RGPD », « CGCT », « Loi n° 78-17 », « Directive (UE) 2016/680 »."""
+    if item.get("title-short"):
+        return str(item["title-short"])
+    title = " ".join(str(item.get("title", "")).split())
+    m = _ACRONYM_AT_END.search(title)
+    if m:
+        return m.group(1)
+    if title.startswith("Code ") and len(title.split()) > 2:
+        words = _re.findall(r"[^\W\d_]+", title)
+        return "".join(w[0].upper() for w in words if w.lower() not in _SMALL_WORDS)
+    title = _EU_TAG.sub(lambda m: "\0" + m.group(1) + "\1", title)  # keep « (UE) » whole
+    for cut in (" du ", " relative ", " relatif ", " établissant ", " (", " : ", ". "):
+        i = title.find(cut)
+        if i >= 8:
+            title = title[:i]
+    return title.replace("\0", " (").replace("\1", ")")
+
+
+def _short_names(item: dict) -> str:
+    """Family names only (« Rocher et al. »); a long corporate author gives way
+    to a shorter publisher (« CNIL »)."""
+    people = item.get("author") or item.get("editor")
+    who = ""
+    if isinstance(people, list):
+        kept = []
+        for p in people:
+            if not isinstance(p, dict):
+                continue
+            if "literal" in p:
+                kept.append({"literal": p["literal"]})
+            else:
+                kept.append({k: p[k] for k in ("family", "non-dropping-particle") if k in p})
+        if len(kept) > 2:
+            kept = kept[:1]
+            who = names(kept) + " et al."
+        else:
+            who = names(kept)
+    elif isinstance(people, str):
+        who = people
+    publisher = str(item.get("publisher") or "")
+    if (not who or len(who) > 30) and publisher and len(publisher) < len(who or publisher + "x"):
+        who = publisher
+    if not who:
+        who = str(item.get("container-title") or "") or _short_title(item)
+    return who
+
+
+def format_author_date(item: dict, locator: str = "") -> str:
+    """A source as a flyer cites it: « CNIL, 2019 », « CE, 2025, n° 472245 »,
+    « CGCT, art. L2121-29 », « RGPD, art. 9 », « Rocher et al., 2019 »."""
+    kind = item.get("type")
+    if kind == "legal_case":
+        court = court_abbrev(str(item.get("authority") or item.get("publisher") or ""))
+        number = str(item.get("number") or "").strip()
+        if court == "Cons. const." and number:
+            text = f"{court}, n° {number}"
+        else:
+            text = f"{court}, {year(item)}"
+            if number:
+                text += f", {number}" if number.lower().startswith(("n°", "c-", "aff")) else f", n° {number}"
+    elif kind in ("legislation", "bill", "regulation", "treaty"):
+        where = item.get("section") or locator
+        text = f"{_short_title(item)}, {where or year(item)}"
+    else:
+        text = f"{_short_names(item)}, {year(item)}"
+        if locator:
+            text += f", {locator}"
+    return text
+
+
+
+def author_in_text(item: dict) -> str:
+    people = item.get("author") or []
+    if people and isinstance(people[0], dict):
+        return names(people)
+    return str(item.get("authority") or item.get("publisher") or item.get("title", ""))

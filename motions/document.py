@@ -1,15 +1,32 @@
-"""The document model: what a motion says, never how it looks.
+"""The document model: what a document says, never how it looks.
 
-``compose`` builds one :class:`Document`; every writer (DOCX, HTML/PDF, text)
-walks the same tree, so the outputs cannot drift apart. Like Pandoc's AST, the
-model carries meaning only (a visa, a considérant, an article), no fonts or sizes.
-All texts are final: typography has already been applied.
+``compose`` builds one :class:`Document` per output document (the motion that
+the council votes, the group's dossier, a flyer, a letter); every writer (DOCX,
+ODT, HTML/PDF, Typst, text) walks the same tree, so the outputs cannot drift
+apart. Like Pandoc's AST, the model carries meaning only, never fonts or sizes:
+
+- a Document is a list of :class:`Section` objects, each with a *role*
+  ("expose", "text", "dossier-procedure"...) and an optional heading;
+- a Section holds blocks: :class:`Paragraph` (with a role: "visa",
+  "considerant"...), :class:`Article`, :class:`ItemList`, :class:`Table`, and
+  nested Sections;
+- a Paragraph holds inlines: :class:`Text`, :class:`Emph`, :class:`Strong`,
+  :class:`Link`, and, once citations are resolved, :class:`Note`.
+
+Citations are parsed once into :class:`Cite` nodes (``motions.citations``) and
+resolved once into :class:`Note` nodes (``motions.compose.notes``); a writer
+never sees a citation key. Each role maps to a Word style, an ODF style, an
+HTML element and a text form in exactly one table, ``motions.writers.roles``.
+The order of the sections is decided once, by ``compose``: writers walk the
+list as it is. All texts are final: French typography has been applied.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Iterator, Union
+
+# --------------------------------------------------------------------------- inlines
 
 
 @dataclass(frozen=True)
@@ -36,23 +53,220 @@ class Link:
 
 
 @dataclass(frozen=True)
-class NoteRef:
-    """A call to note ``number`` of :attr:`Document.notes`."""
+class CiteItem:
+    """One reference inside a citation, as Pandoc parses it.
+
+    ``[see @cnil-2019, p. 3 and passim]`` gives prefix "see", key "cnil-2019",
+    locator "p. 3" (label "page"), suffix "and passim". ``mode`` is "normal",
+    "author-in-text" (``@key`` in running text) or "suppress-author"
+    (``[-@key]``).
+    """
+
+    key: str
+    prefix: str = ""
+    locator: str = ""  # normalised French form: "p. 3", "art. 9", "§ 4"
+    label: str = ""  # CSL locator label: "page", "article", "paragraph"...
+    suffix: str = ""
+    mode: str = "normal"
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A citation cluster: one note for all its items (``[@a; @b]``).
+
+    ``where`` is the ``file:line`` the citation came from, for messages.
+    """
+
+    items: tuple[CiteItem, ...]
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A resolved citation: a footnote whose text is final.
+
+    ``number`` counts notes in document order (writers that number notes
+    themselves, like Word, may ignore it). ``keys`` are the sources it cites.
+    """
 
     number: int
+    content: tuple["Inline", ...]
+    keys: tuple[str, ...] = ()
 
 
-Inline = Union[Text, Emph, Strong, Link, NoteRef]
+Inline = Union[Text, Emph, Strong, Link, Cite, Note]
 
 
-def plain_text(inlines: tuple[Inline, ...], with_notes: bool = False) -> str:
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+    role: str = "body"
+
+    @property
+    def text(self) -> str:
+        """The paragraph as plain text, without note calls."""
+        return plain_text(self.inlines)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One numbered article of a dispositif.
+
+    ``lever`` says how the council acts ("decide": within its own powers;
+    "ask": a wish addressed to another authority); ``addressee`` names the body
+    asked (a key of ``Regime.bodies``: "mayor", "epci", "prefet"...), or None
+    when the council decides itself. ``explain`` shows both.
+    """
+
+    label: str  # "Article 1er"
+    blocks: tuple[Paragraph, ...]
+    lever: str = "decide"
+    addressee: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemList:
+    items: tuple[tuple[Inline, ...], ...]
+    ordered: bool = False
+    role: str = "list"
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    role: str = "table"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a document. ``role`` names what it is (and so its style);
+    ``heading`` is printed when given; ``blocks`` may nest sections."""
+
+    role: str
+    heading: str | None
+    blocks: tuple["Block", ...]
+
+
+Block = Union[Paragraph, Article, ItemList, Table, Section]
+
+
+# --------------------------------------------------------------------------- the document
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What goes into DOCX/ODT core properties and PDF metadata."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    language: str
+    date: str  # ISO date of the document (session date or generation date), or ""
+    provenance: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One output document.
+
+    ``kind`` is "motion", "dossier", "flyer", "letter"...; ``running_head``
+    and ``footer`` are printed on every page by paged writers. ``notes`` is how
+    writers place :class:`Note` inlines: "footnotes" (at the foot of the page)
+    or "endnotes" (a numbered list after the text).
+    """
+
+    kind: str
+    title: str
+    running_head: str
+    footer: str
+    sections: tuple[Section, ...]
+    metadata: Metadata
+    notes: str = "footnotes"
+
+    def walk(self) -> Iterator[tuple[Section, Block]]:
+        """Every block in reading order, with the innermost section holding it."""
+        def visit(section: Section):
+            for block in section.blocks:
+                if isinstance(block, Section):
+                    yield from visit(block)
+                else:
+                    yield section, block
+        for section in self.sections:
+            yield from visit(section)
+
+    def section(self, role: str) -> Section | None:
+        """The first section (at any depth) with this role."""
+        def find(sections):
+            for s in sections:
+                if s.role == role:
+                    return s
+                inner = find([b for b in s.blocks if isinstance(b, Section)])
+                if inner is not None:
+                    return inner
+            return None
+        return find(self.sections)
+
+    def paragraphs(self, role: str | None = None) -> list[Paragraph]:
+        """Paragraphs in reading order (those inside articles included),
+        optionally only those of one role."""
+        out = []
+        for _, block in self.walk():
+            paras = block.blocks if isinstance(block, Article) else (block,) if isinstance(block, Paragraph) else ()
+            out.extend(p for p in paras if role is None or p.role == role)
+        return out
+
+    def articles(self) -> list[Article]:
+        return [b for _, b in self.walk() if isinstance(b, Article)]
+
+    def notes_in_order(self) -> list[Note]:
+        """Every Note inline, in reading order."""
+        found: list[Note] = []
+        for _, block in self.walk():
+            for inlines in block_inlines(block):
+                found.extend(iter_notes(inlines))
+        return found
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def block_inlines(block) -> Iterator[tuple[Inline, ...]]:
+    """Every run of inlines a block holds (paragraphs, list items, cells)."""
+    if isinstance(block, Paragraph):
+        yield block.inlines
+    elif isinstance(block, Article):
+        for p in block.blocks:
+            yield p.inlines
+    elif isinstance(block, ItemList):
+        yield from block.items
+    elif isinstance(block, Table):
+        yield from block.header
+        for row in block.rows:
+            yield from row
+
+
+def iter_notes(inlines) -> Iterator[Note]:
+    for node in inlines:
+        if isinstance(node, Note):
+            yield node
+        elif isinstance(node, (Emph, Strong, Link)):
+            yield from iter_notes(node.children)
+
+
+def plain_text(inlines, with_notes: bool = False) -> str:
+    """The text of some inlines; note calls as ``[n]`` when ``with_notes``."""
     out = []
     for node in inlines:
         if isinstance(node, Text):
             out.append(node.text)
         elif isinstance(node, (Emph, Strong, Link)):
             out.append(plain_text(node.children, with_notes))
-        elif isinstance(node, NoteRef) and with_notes:
+        elif isinstance(node, Note) and with_notes:
             out.append(f"[{node.number}]")
     return "".join(out)
 
@@ -63,111 +277,13 @@ def merge_texts(nodes) -> list[Inline]:
     for node in nodes:
         if isinstance(node, Text) and out and isinstance(out[-1], Text):
             out[-1] = Text(out[-1].text + node.text)
+        elif isinstance(node, Text) and not node.text:
+            continue
         else:
             out.append(node)
     return out
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    inlines: tuple[Inline, ...]
-
-    @property
-    def text(self) -> str:
-        """The paragraph as plain text, without note calls."""
-        return plain_text(self.inlines)
-
-
-@dataclass(frozen=True)
-class Article:
-    label: str  # "Article 1er"
-    body: tuple[Paragraph, ...]
-
-
-@dataclass(frozen=True)
-class Dispositif:
-    """One operative part: what the council decides, or the wish it expresses."""
-
-    kind: Literal["deliberation", "voeu"]
-    heading: str  # "Délibération" / "Vœu"
-    intro: Paragraph  # "Le conseil municipal, après en avoir délibéré, décide :"
-    articles: tuple[Article, ...]
-
-
-@dataclass(frozen=True)
-class Note:
-    number: int
-    body: Paragraph  # the formatted reference with its locator
-
-
-@dataclass(frozen=True)
-class Source:
-    key: str
-    body: Paragraph  # the formatted bibliographic entry
-
-
-@dataclass(frozen=True)
-class Metadata:
-    """What goes into DOCX core properties and PDF metadata."""
-
-    title: str
-    author: str
-    subject: str
-    keywords: tuple[str, ...]
-    language: str
-    date: str  # ISO date of the document (session date or generation date)
-    provenance: dict = field(default_factory=dict, hash=False, compare=False)
-
-
-#: Section headings, shared by every writer so the outputs say the same thing.
-HEADINGS = {
-    "expose": "Exposé des motifs",
-    "text": "Texte soumis au vote",
-    "procedure": "Procédure",
-    "notes": "Notes",
-    "sources": "Sources",
-}
-
-
-@dataclass(frozen=True)
-class Document:
-    running_head: str  # "Ville de Villejuif" — in every page's header
-    title: str
-    subtitle: tuple[str, ...]
-    kind: Literal["voeu", "deliberation", "mixte"]
-    kind_label: str
-    notices: tuple[Paragraph, ...]
-    expose: tuple[Paragraph, ...]
-    visas: tuple[Paragraph, ...]
-    considerants: tuple[Paragraph, ...]
-    preamble: str  # "Le conseil municipal," before the visas
-    dispositifs: tuple[Dispositif, ...]
-    signature: tuple[Paragraph, ...]
-    procedure: tuple[Paragraph, ...]  # dated procedure notes that depend on population
-    notes: tuple[Note, ...]
-    sources: tuple[Source, ...]
-    metadata: Metadata
-
-    def iter_paragraphs(self):
-        """Every paragraph in reading order, with a role name (for tests and text output)."""
-        for p in self.notices:
-            yield "notice", p
-        for p in self.expose:
-            yield "expose", p
-        for p in self.visas:
-            yield "visa", p
-        for p in self.considerants:
-            yield "considerant", p
-        for d in self.dispositifs:
-            yield "dispositif", d.intro
-            for a in d.articles:
-                for p in a.body:
-                    yield "article", p
-        for p in self.signature:
-            yield "signature", p
-        for p in self.procedure:
-            yield "procedure", p
-        for n in self.notes:
-            yield "note", n.body
-        for s in self.sources:
-            yield "source", s.body
+def text(value: str, role: str = "body") -> Paragraph:
+    """A paragraph of plain text (already typeset)."""
+    return Paragraph((Text(value),), role)

@@ -99,6 +99,29 @@ class SystemDependencyError(MotionsError):
     exit_code = 12
 
 
+class StrictWarnings(MotionsError):
+    """``--strict``: warnings were raised about the user's own files."""
+
+    exit_code = 13
+
+
+class BatchFailed(MotionsError):
+    """Some communes of a batch failed; the others were written."""
+
+    exit_code = 14
+
+
+class Interrupted(MotionsError):
+    """Ctrl-C or SIGTERM: the command stopped, leaving no partial file."""
+
+    exit_code = 130
+
+    def __init__(self, message: str = "interrupted; no partial file was left. Run the command again to finish.",
+                 code: int = 130):
+        super().__init__(message)
+        self.exit_code = code
+
+
 EXIT_CODES = {
     cls.__name__: cls.exit_code
     for cls in (
@@ -114,5 +137,7 @@ EXIT_CODES = {
         UnsupportedCommune,
         FitError,
         SystemDependencyError,
+        StrictWarnings,
+        BatchFailed,
     )
 }

@@ -1,11 +1,18 @@
-"""Load and validate the library: arguments, sources, themes, motion templates.
+"""Load and validate the library: settings, arguments, sources, themes, templates.
 
-Everything is read and checked before anything renders; every problem is
+Everything is read and checked before anything renders, and every problem is
 collected with its ``file:line`` and reported at once (MkDocs' ``load_config``
-habit). A user's own library (``--library DIR``, or a folder holding
+habit): argument files against their schema, the inline markup and citations of
+every argument form (parsed once, here, and kept parsed), sources, themes,
+every template compiled in the sandbox with the citations written in its text
+resolved, the resources each writer declares (``reference.docx``, stylesheets),
+and ``motions-library.yaml`` parsed into a validated :class:`Settings`.
+
+A user's own library (``--library DIR``, or a folder holding
 ``motions-library.yaml`` in the working directory) is layered over the shipped
 one: its arguments, sources and templates add to or override the shipped ones
-by id.
+by id. Libraries come from other people: no file is read through a link that
+leads outside the library folder.
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import yamlfiles
+from . import inline, yamlfiles
+from .citations import CitationSyntaxError
+from .document import Cite, Inline
 from .errors import LibraryError, UnknownItem
 from .schema import (
     ID_PATTERN,
@@ -29,10 +38,6 @@ from .schema import (
     SHORT_MAX_CHARS,
     Argument,
     Condition,
-    CITATION_GROUP,
-    parse_citation_group,
-    strip_citations,
-    word_count,
 )
 
 LIBRARY_MARKER = "motions-library.yaml"
@@ -42,6 +47,7 @@ CSL_TYPES = {
     "speech", "interview", "document", "manuscript", "paper-conference", "motion_picture",
     "regulation", "treaty", "hearing", "broadcast", "pamphlet", "entry-encyclopedia", "entry",
 }
+ARGUMENT_FORMS = ("title", "objection", "short", "considerant", "paragraph")
 
 
 def shipped_root() -> Path:
@@ -51,6 +57,22 @@ def shipped_root() -> Path:
     if (inside / "arguments").is_dir():
         return inside
     return here.parent
+
+
+# --------------------------------------------------------------------------- models
+
+
+class Settings(BaseModel):
+    """``motions-library.yaml``: the settings of a user's library."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, description="The library's name, for messages.")
+    shipped_arguments: bool = Field(
+        default=True, description="false: use only this library's arguments (the shipped templates, themes and "
+                                  "bibliography stay available).",
+    )
+    logo: str | None = Field(default=None, description="A PNG, JPEG or SVG inside the library, printed on flyers.")
 
 
 class MotionMeta(BaseModel):
@@ -66,24 +88,56 @@ class MotionMeta(BaseModel):
     arguments: list[str] = Field(
         default_factory=list, description="Argument ids drawn first, in this order."
     )
-    max_arguments: int = Field(default=8, ge=1, le=40)
+    considerants: tuple[int, int] = Field(
+        default=(6, 8), description="How many arguments' considérants: at least, at most.",
+    )
+    small_considerants: tuple[int, int] = Field(
+        default=(3, 5), description="The same for a small commune's short vœu.",
+    )
+    answers: list[str] = Field(
+        default_factory=lambda: ["securite", "dissuasion"],
+        description="Objections the motion must answer by default (argument 'answers' ids).",
+    )
     expose_arguments: int = Field(default=3, ge=0, le=20)
     law_checked: dt.date
-    annex_sources: bool = True
+    annex_sources: bool = False
     flyer_headline: str | None = Field(
         default=None, description="The flyer's headline; {a} is « à Villejuif », {de} is « de Villejuif »."
     )
     requires: Condition | None = None
 
 
+class DocumentMeta(BaseModel):
+    """The YAML header of another document template (dossier, kit letters...)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    description: str
+    layout: Literal["note", "letter"] = "note"
+    audience: str | None = Field(default=None, description="Who it is for or sent to, in French.")
+
+
 @dataclass(frozen=True)
 class ArgumentEntry:
+    """An argument as loaded: the validated model, where it is, and its forms
+    parsed once into inline nodes (citations included)."""
+
     argument: Argument
     path: Path
     lines: dict = field(default_factory=dict, compare=False, repr=False)
+    forms: dict = field(default_factory=dict, compare=False, repr=False)
 
     def line(self, *key) -> int:
         return yamlfiles.line_of(self.lines, key)
+
+    def cites(self, form: str | None = None) -> list[Cite]:
+        forms = [form] if form else list(self.forms)
+        return [c for f in forms for c in inline.cites(self.forms.get(f, ()))]
+
+    def keys(self, form: str | None = None) -> list[str]:
+        return [item.key for c in self.cites(form) for item in c.items]
 
 
 @dataclass(frozen=True)
@@ -93,17 +147,40 @@ class MotionTemplate:
     name: str  # the Jinja name, e.g. "motions/biometrie.md.j2"
 
 
+@dataclass(frozen=True)
+class DocumentTemplate:
+    meta: DocumentMeta
+    path: Path
+    name: str  # e.g. "documents/dossier.md.j2"
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
 @dataclass
 class Library:
     roots: list[Path]
+    settings: Settings
     themes: dict[str, str]
     arguments: dict[str, ArgumentEntry]
     sources: dict[str, dict]
     source_where: dict[str, tuple[Path, int]]
     motions: dict[str, MotionTemplate]
+    documents: dict[str, DocumentTemplate]
     template_dirs: list[Path]
     version: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def user_root(self) -> Path | None:
+        return self.roots[-1] if len(self.roots) > 1 else None
 
     def argument(self, arg_id: str) -> ArgumentEntry:
         try:
@@ -117,6 +194,12 @@ class Library:
         except KeyError:
             raise UnknownItem(_unknown("motion", motion_id, self.motions, "motions list")) from None
 
+    def document(self, doc_id: str) -> DocumentTemplate:
+        try:
+            return self.documents[doc_id]
+        except KeyError:
+            raise UnknownItem(_unknown("document template", doc_id, self.documents, "motions list")) from None
+
     def usage(self) -> dict[str, list[str]]:
         """Which motion templates draw each argument (by id or by theme)."""
         used: dict[str, list[str]] = {}
@@ -125,6 +208,10 @@ class Library:
                 if arg_id in m.meta.arguments or set(entry.argument.themes) & set(m.meta.themes):
                     used.setdefault(arg_id, []).append(m.meta.id)
         return used
+
+    def source_kind(self, key: str) -> str | None:
+        custom = self.sources.get(key, {}).get("custom") or {}
+        return custom.get("kind") if isinstance(custom, dict) else None
 
 
 def _unknown(what: str, key: str, known, hint_cmd: str) -> str:
@@ -135,7 +222,7 @@ def _unknown(what: str, key: str, known, hint_cmd: str) -> str:
     return f"there is no {what} '{key}' in the library.{hint} Run `{hint_cmd}` to see them all."
 
 
-# --------------------------------------------------------------------------- loading
+# --------------------------------------------------------------------------- entry points
 
 
 def find_user_library(explicit: Path | str | None, cwd: Path | None = None) -> Path | None:
@@ -154,52 +241,71 @@ def find_user_library(explicit: Path | str | None, cwd: Path | None = None) -> P
 def inspect_library(user_dir: Path | str | None = None, *, with_cwd: bool = True,
                     shipped_arguments: bool = True) -> tuple[Library, list[str]]:
     """Load without raising: the library as far as it loads, and its errors
-    (warnings are in ``lib.warnings``). For ``motions arguments check``, which
-    reports everything, and for tools that must work on a broken library."""
+    (warnings are in ``lib.warnings``). For ``motions check``, which reports
+    everything, and for tools that must work on a broken library."""
     roots = [shipped_root()]
     user = find_user_library(user_dir, None) if (user_dir or with_cwd) else None
     if user is not None and user.resolve() != roots[0].resolve():
         roots.append(user)
-    if user is not None and (user / LIBRARY_MARKER).is_file():
-        try:
-            settings = yamlfiles.load((user / LIBRARY_MARKER).read_text(encoding="utf-8"), user / LIBRARY_MARKER) or {}
-        except yamlfiles.YamlSyntaxError as exc:
-            raise LibraryError([str(exc)]) from None
-        if isinstance(settings, dict) and settings.get("shipped_arguments") is False:
-            shipped_arguments = False
-    loader = _Loader(roots, skip_arguments_of=None if shipped_arguments else roots[0])
-    lib = loader.load()
+    loader = _Loader(roots)
+    settings = loader.settings(user)
+    if not settings.shipped_arguments:
+        shipped_arguments = False
+    loader.skip_arguments_of = None if shipped_arguments else roots[0]
+    lib = loader.load(settings)
     return lib, list(dict.fromkeys(loader.errors))
 
 
-def load_library(user_dir: Path | str | None = None, *, strict: bool = False, with_cwd: bool = True,
+def load_library(user_dir: Path | str | None = None, *, with_cwd: bool = True,
                  shipped_arguments: bool = True) -> Library:
-    """Load the shipped library and the user's one over it; raise on any problem.
+    """Load the shipped library and the user's one over it; raise on any error.
 
     ``shipped_arguments=False`` keeps the shipped templates but not the shipped
-    arguments and sources (a self-contained user library, and small test libraries).
+    arguments and sources (a self-contained user library, and test libraries).
     """
     lib, errors = inspect_library(user_dir, with_cwd=with_cwd, shipped_arguments=shipped_arguments)
-    if errors or (strict and lib.warnings):
-        raise LibraryError(errors + (lib.warnings if strict else []))
+    if errors:
+        raise LibraryError(errors)
     return lib
 
 
+# --------------------------------------------------------------------------- the loader
+
+
 class _Loader:
-    def __init__(self, roots: list[Path], skip_arguments_of: Path | None = None):
+    def __init__(self, roots: list[Path]):
         self.roots = roots
-        self.skip_arguments_of = skip_arguments_of
+        self.skip_arguments_of: Path | None = None
         self.errors: list[str] = []
-        self.warnings: list[str] = []
+        self.warnings: list[Finding] = []
         self.digest = hashlib.sha256()
 
-    def _read(self, path: Path) -> str | None:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.errors.append(f"{path}: cannot be read ({exc.strerror})")
+    # -- reading files safely
+
+    def _inside(self, path: Path, root: Path) -> bool:
+        real, top = path.resolve(), root.resolve()
+        return real == top or top in real.parents
+
+    def _read(self, path: Path, root: Path) -> str | None:
+        if not self._inside(path, root):
+            self.errors.append(f"{path}:1: is a link to a file outside the library ({path.resolve()}); "
+                               "libraries may only use their own files: replace the link by the file itself")
             return None
-        self.digest.update(str(path.name).encode() + b"\0" + data)
+        try:
+            from .limits import read_user_file
+        except ImportError:  # pragma: no cover - the limits module arrives with the hostile-input work
+            read_user_file = None
+        try:
+            data = read_user_file(path, "library file") if read_user_file else path.read_bytes()
+        except OSError as exc:
+            self.errors.append(f"{path}:1: cannot be read ({exc.strerror})")
+            return None
+        except Exception as exc:  # a MotionsError from the limits: refused with its sentence
+            if getattr(exc, "exit_code", None) is None:
+                raise
+            self.errors.append(str(getattr(exc, "message", exc)))
+            return None
+        self.digest.update(path.name.encode() + b"\0" + data)
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -207,88 +313,137 @@ class _Loader:
             self.errors.append(f"{path}:{line}: not valid UTF-8; save the file as UTF-8")
             return None
 
-    def load(self) -> Library:
+    def _yaml(self, text: str, path: Path):
+        try:
+            return yamlfiles.load(text, path), True
+        except yamlfiles.YamlSyntaxError as exc:
+            self.errors.append(str(exc))
+            return None, False
+        except Exception as exc:  # a MotionsError from the YAML bounds
+            if getattr(exc, "exit_code", None) is None:
+                raise
+            self.errors.append(str(getattr(exc, "message", exc)))
+            return None, False
+
+    # -- settings
+
+    def settings(self, user: Path | None) -> Settings:
+        if user is None or not (user / LIBRARY_MARKER).is_file():
+            return Settings()
+        path = user / LIBRARY_MARKER
+        text = self._read(path, user)
+        if text is None:
+            return Settings()
+        data, ok = self._yaml(text, path)
+        if not ok:
+            return Settings()
+        try:
+            return Settings.model_validate(data or {})
+        except ValidationError as exc:
+            lines = yamlfiles.line_map(text)
+            for err in exc.errors():
+                loc = tuple(err["loc"])
+                self.errors.append(f"{path}:{yamlfiles.line_of(lines, loc)}: {'.'.join(map(str, loc)) or '(file)'}: {err['msg']}")
+            return Settings()
+
+    # -- everything
+
+    def load(self, settings: Settings) -> Library:
         themes: dict[str, str] = {}
         sources: dict[str, dict] = {}
         where: dict[str, tuple[Path, int]] = {}
         arguments: dict[str, ArgumentEntry] = {}
         motions: dict[str, MotionTemplate] = {}
+        documents: dict[str, DocumentTemplate] = {}
         template_dirs: list[Path] = []
         for root in self.roots:
-            if root == self.skip_arguments_of:
-                self._templates(root, template_dirs, motions)
-                continue
-            themes.update(self._themes(root / "arguments" / "themes.yaml"))
-            root_sources: dict[str, tuple[Path, int]] = {}
-            for path in _files(root / "arguments" / "sources", (".yaml", ".yml", ".json")):
-                for key, item, line in self._sources(path):
-                    if key in root_sources:
-                        p0, l0 = root_sources[key]
-                        self.errors.append(f"{path}:{line}: duplicate source key '{key}' (also at {p0}:{l0})")
-                        continue
-                    root_sources[key] = (path, line)
-                    sources[key] = item
-                    where[key] = (path, line)
-            root_args: dict[str, Path] = {}
-            for path in _files(root / "arguments", (".yaml", ".yml")):
-                if path.parent.name == "sources" or path.name == "themes.yaml":
-                    continue
-                entry = self._argument(path)
-                if entry is None:
-                    continue
-                aid = entry.argument.id
-                if aid in root_args:
-                    self.errors.append(
-                        f"{path}:{entry.line('id')}: duplicate argument id '{aid}' (also in {root_args[aid]})"
-                    )
-                    continue
-                root_args[aid] = path
-                arguments[aid] = entry
-            self._templates(root, template_dirs, motions)
+            # a library that leaves out the shipped arguments keeps the shipped
+            # themes and bibliography: the shipped templates name and cite them
+            themes.update(self._themes(root / "arguments" / "themes.yaml", root))
+            self._root_sources(root, sources, where)
+            if root != self.skip_arguments_of:
+                self._root_arguments(root, arguments)
+            self._templates(root, template_dirs, motions, documents)
         lib = Library(
-            roots=self.roots,
-            themes=themes,
-            arguments=dict(sorted(arguments.items())),
-            sources=sources,
-            source_where=where,
-            motions=dict(sorted(motions.items())),
-            template_dirs=template_dirs,
-            version="",
+            roots=self.roots, settings=settings, themes=themes,
+            arguments=dict(sorted(arguments.items())), sources=sources, source_where=where,
+            motions=dict(sorted(motions.items())), documents=dict(sorted(documents.items())),
+            template_dirs=template_dirs, version="",
         )
-        self._cross_check(lib)
+        used = self._cross_check(lib)
+        used |= self._check_templates(lib)
+        for key in sorted(set(lib.sources) - used):
+            path, line = lib.source_where[key]
+            self.warnings.append(Finding(path, line, f"source '{key}' is cited by no argument and no template"))
+        self._check_writer_resources(lib)
         lib.version = self.digest.hexdigest()[:12]
         lib.warnings = self.warnings
         return lib
 
-    def _templates(self, root: Path, template_dirs: list[Path], motions: dict) -> None:
+    def _root_sources(self, root: Path, sources: dict, where: dict) -> None:
+        seen: dict[str, tuple[Path, int]] = {}
+        for path in _files(root / "arguments" / "sources", (".yaml", ".yml", ".json")):
+            for key, item, line in self._sources(path, root):
+                if key in seen:
+                    p0, l0 = seen[key]
+                    self.errors.append(f"{path}:{line}: duplicate source key '{key}' (also at {p0}:{l0})")
+                    continue
+                seen[key] = (path, line)
+                sources[key] = item
+                where[key] = (path, line)
+
+    def _root_arguments(self, root: Path, arguments: dict) -> None:
+        seen: dict[str, Path] = {}
+        for path in _files(root / "arguments", (".yaml", ".yml")):
+            if path.parent.name == "sources" or path.name == "themes.yaml":
+                continue
+            entry = self._argument(path, root)
+            if entry is None:
+                continue
+            aid = entry.argument.id
+            if aid in seen:
+                self.errors.append(f"{path}:{entry.line('id')}: duplicate argument id '{aid}' (also in {seen[aid]})")
+                continue
+            seen[aid] = path
+            arguments[aid] = entry
+
+    def _templates(self, root: Path, template_dirs: list[Path], motions: dict, documents: dict) -> None:
         tdir = root / "templates"
-        if tdir.is_dir():
-            template_dirs.insert(0, tdir)  # the user's templates win
-            for path in _files(tdir / "motions", (".j2",)):
-                mt = self._motion(path, tdir)
-                if mt is not None:
-                    motions[mt.meta.id] = mt
+        if not tdir.is_dir():
+            return
+        template_dirs.insert(0, tdir)  # the user's templates win
+        for path in _files(tdir / "motions", (".j2",)):
+            if path.name.startswith("_"):
+                continue  # shared macros, not a motion
+            header = self._header(path, tdir, MotionMeta)
+            if header is not None:
+                motions[header.id] = MotionTemplate(header, path, path.relative_to(tdir).as_posix())
+        for path in _files(tdir / "documents", (".j2",)):
+            if path.name.startswith("_"):
+                continue
+            header = self._header(path, tdir, DocumentMeta)
+            if header is not None:
+                documents[header.id] = DocumentTemplate(header, path, path.relative_to(tdir).as_posix())
 
     # -- files
 
-    def _themes(self, path: Path) -> dict[str, str]:
+    def _themes(self, path: Path, root: Path) -> dict[str, str]:
         if not path.is_file():
             return {}
-        text = self._read(path)
+        text = self._read(path, root)
         if text is None:
             return {}
-        try:
-            data = yamlfiles.load(text, path) or {}
-        except yamlfiles.YamlSyntaxError as exc:
-            self.errors.append(str(exc))
+        data, ok = self._yaml(text, path)
+        if not ok:
             return {}
+        data = data or {}
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
             self.errors.append(f"{path}:1: themes.yaml must map each theme id to its French label")
             return {}
         return {str(k): v for k, v in data.items()}
 
-    def _sources(self, path: Path):
-        text = self._read(path)
+    def _sources(self, path: Path, root: Path):
+        text = self._read(path, root)
         if text is None:
             return
         if path.suffix == ".json":
@@ -297,51 +452,56 @@ class _Loader:
             except json.JSONDecodeError as exc:
                 self.errors.append(f"{path}:{exc.lineno}:{exc.colno}: malformed JSON: {exc.msg}")
                 return
-            lines = _json_item_lines(text)
+            lines = json_item_lines(text)
+            ymap = {}
         else:
-            try:
-                data = yamlfiles.load(text, path)
-            except yamlfiles.YamlSyntaxError as exc:
-                self.errors.append(str(exc))
+            data, ok = self._yaml(text, path)
+            if not ok:
                 return
             lines = None
-        if isinstance(data, dict) and "references" in data:
+            ymap = yamlfiles.line_map(text)
+        nested = isinstance(data, dict) and "references" in data
+        if nested:
             data = data["references"]
         if data is None:
             return
         if not isinstance(data, list):
             self.errors.append(f"{path}:1: a bibliography is a list of CSL items (or 'references:' with one)")
             return
-        ymap = yamlfiles.line_map(text) if lines is None else {}
         for i, item in enumerate(data):
-            line = lines[i] if lines is not None and i < len(lines) else yamlfiles.line_of(ymap, (i,))
-            if isinstance(data, list) and "references" in ymap and lines is None:
-                line = yamlfiles.line_of(ymap, ("references", i))
+            if lines is not None:
+                line = lines[i] if i < len(lines) else 1
+            else:
+                line = yamlfiles.line_of(ymap, ("references", i) if nested else (i,))
             if not isinstance(item, dict) or "id" not in item:
                 self.errors.append(f"{path}:{line}: each source needs an 'id' (its citation key)")
                 continue
             key = str(item["id"])
             item = {k: _unquote(v) for k, v in item.items()}
             if item.get("type") not in CSL_TYPES:
-                self.errors.append(f"{path}:{line}: source '{key}' has CSL type {item.get('type')!r}; use one of book, article-journal, report, webpage, legislation, legal_case, ...")
+                self.errors.append(f"{path}:{line}: source '{key}' has CSL type {item.get('type')!r}; use one of "
+                                   "book, article-journal, report, webpage, legislation, legal_case, ...")
             if not item.get("title"):
                 self.errors.append(f"{path}:{line}: source '{key}' has no title")
             if not item.get("issued"):
-                self.warnings.append(f"{path}:{line}: source '{key}' has no date ('issued')")
+                self.warnings.append(Finding(path, line, f"source '{key}' has no date ('issued')"))
+            for field_name, value in _strings(item):
+                bad = INVALID_XML_CHAR.search(value)
+                if bad:
+                    self.errors.append(f"{path}:{line}: source '{key}', {field_name}: {_invalid_char(bad.group())}")
             yield key, item, line
 
-    def _argument(self, path: Path) -> ArgumentEntry | None:
-        text = self._read(path)
+    def _argument(self, path: Path, root: Path) -> ArgumentEntry | None:
+        text = self._read(path, root)
         if text is None:
             return None
-        try:
-            data = yamlfiles.load(text, path)
-        except yamlfiles.YamlSyntaxError as exc:
-            self.errors.append(str(exc))
+        data, ok = self._yaml(text, path)
+        if not ok:
             return None
         lines = yamlfiles.line_map(text)
         if not isinstance(data, dict):
-            self.errors.append(f"{path}:1: an argument file is a YAML mapping of fields (id, title, themes, ...)")
+            self.errors.append(f"{path}:1: an argument file is a YAML mapping of fields (id, title, themes, ...); "
+                               "fill it in, or delete it")
             return None
         try:
             arg = Argument.model_validate(data)
@@ -351,27 +511,37 @@ class _Loader:
                 where = ".".join(str(x) for x in loc) or "(file)"
                 self.errors.append(f"{path}:{yamlfiles.line_of(lines, loc)}: {where}: {err['msg']}")
             return None
-        entry = ArgumentEntry(arg, path, lines)
+        entry = ArgumentEntry(arg, path, lines, {})
+        for form in ARGUMENT_FORMS:
+            value = getattr(arg, form)
+            if value is None:
+                continue
+            bad = INVALID_XML_CHAR.search(value)
+            if bad:
+                self.errors.append(f"{path}:{entry.line(form)}: {form}: {_invalid_char(bad.group())}")
+                continue
+            try:
+                entry.forms[form] = inline.parse(value, f"{path}:{entry.line(form)}")
+            except CitationSyntaxError as exc:
+                self.errors.append(str(exc))
         if path.stem != arg.id:
-            self.warnings.append(f"{path}:{entry.line('id')}: the file name differs from the id '{arg.id}'")
+            self.warnings.append(Finding(path, entry.line("id"), f"the file name differs from the id '{arg.id}'"))
         return entry
 
-    def _motion(self, path: Path, tdir: Path) -> MotionTemplate | None:
-        text = self._read(path)
+    def _header(self, path: Path, tdir: Path, model):
+        text = self._read(path, tdir.parent)
         if text is None:
             return None
         header, _ = split_front_matter(text)
         if header is None:
-            self.errors.append(f"{path}:1: a motion template starts with a YAML header between '---' lines")
+            self.errors.append(f"{path}:1: a template starts with a YAML header between '---' lines")
             return None
-        try:
-            data = yamlfiles.load(header, path)
-        except yamlfiles.YamlSyntaxError as exc:
-            self.errors.append(str(exc))
+        data, ok = self._yaml(header, path)
+        if not ok:
             return None
         lines = yamlfiles.line_map(header)
         try:
-            meta = MotionMeta.model_validate(data)
+            return model.model_validate(data)
         except ValidationError as exc:
             for err in exc.errors():
                 loc = tuple(err["loc"])
@@ -379,80 +549,93 @@ class _Loader:
                     f"{path}:{yamlfiles.line_of(lines, loc) + 1}: {'.'.join(map(str, loc))}: {err['msg']}"
                 )
             return None
-        return MotionTemplate(meta, path, path.relative_to(tdir).as_posix())
 
     # -- cross-references
 
-    def _cross_check(self, lib: Library) -> None:
+    def _cross_check(self, lib: Library) -> set[str]:
         used: set[str] = set()
-        for aid, entry in lib.arguments.items():
-            arg, path = entry.argument, entry.path
-            for theme in arg.themes:
-                if theme not in lib.themes:
-                    self.errors.append(
-                        f"{path}:{entry.line('themes')}: unknown theme '{theme}'; themes are: {', '.join(lib.themes)}"
-                    )
-            if not arg.considerant.startswith("Considérant que"):
-                self.errors.append(f"{path}:{entry.line('considerant')}: the considérant must begin with « Considérant que »")
-            short_len = len(strip_citations(arg.short))
-            if short_len > SHORT_MAX_CHARS:
-                self.errors.append(
-                    f"{path}:{entry.line('short')}: the short form has {short_len} characters; "
-                    f"the limit is {SHORT_MAX_CHARS}: cut {short_len - SHORT_MAX_CHARS}"
-                )
-            words = word_count(arg.paragraph)
-            if not PARAGRAPH_MIN_WORDS <= words <= PARAGRAPH_MAX_WORDS:
-                self.errors.append(
-                    f"{path}:{entry.line('paragraph')}: the paragraph has {words} words; "
-                    f"write {PARAGRAPH_MIN_WORDS} to {PARAGRAPH_MAX_WORDS}"
-                )
-            cited_any = False
-            for form in ("short", "considerant", "paragraph", "title", "objection"):
-                text = getattr(arg, form) or ""
-                cites = []
-                for m in CITATION_GROUP.finditer(text):
-                    try:
-                        cites.extend(parse_citation_group(m.group(1)))
-                    except ValueError as exc:
-                        self.errors.append(f"{path}:{entry.line(form)}: {form}: {exc}")
-                for key, locator in cites:
-                    used.add(key)
-                    cited_any = True
-                    if key not in lib.sources:
-                        self.errors.append(
-                            f"{path}:{entry.line(form)}: {form}: unknown source key '@{key}'; "
-                            "add it to a file in arguments/sources/ or fix the key"
-                        )
-                    elif not locator and _has_pages(lib.sources[key]):
-                        self.warnings.append(
-                            f"{path}:{entry.line(form)}: {form}: citation [@{key}] has no locator (p., §, art.)"
-                        )
-                if ("«" in text or "“" in text) and not cites and form not in ("objection", "title"):
-                    self.errors.append(
-                        f"{path}:{entry.line(form)}: {form}: a quotation in « » needs the citation of its source in the same form"
-                    )
-            if not cited_any:
-                self.errors.append(f"{path}:{entry.line('considerant')}: the argument cites no source; tie each claim to a source with [@key, p. N]")
-            for form in ("title", "objection", "short", "considerant", "paragraph", "notes"):
-                bad = INVALID_XML_CHAR.search(getattr(arg, form) or "")
-                if bad:
-                    self.errors.append(f"{path}:{entry.line(form)}: {form}: {_invalid_char(bad.group())}")
-        for key, item in lib.sources.items():
-            for field_name, value in _strings(item):
-                bad = INVALID_XML_CHAR.search(value)
-                if bad:
-                    path, line = lib.source_where[key]
-                    self.errors.append(f"{path}:{line}: source '{key}', {field_name}: {_invalid_char(bad.group())}")
-        for key in sorted(set(lib.sources) - used):
-            path, line = lib.source_where[key]
-            self.warnings.append(f"{path}:{line}: source '{key}' is cited by no argument")
+        for entry in lib.arguments.values():
+            used.update(self._check_argument(lib, entry))
         for mt in lib.motions.values():
             for aid in mt.meta.arguments:
                 if aid not in lib.arguments:  # a user library may leave it out: it is skipped
-                    self.warnings.append(f"{mt.path}: the header lists argument '{aid}', which the library does not hold")
+                    self.warnings.append(Finding(mt.path, 1, f"the header lists argument '{aid}', which the library does not hold"))
             for theme in mt.meta.themes:
                 if theme not in lib.themes:
-                    self.warnings.append(f"{mt.path}: the header lists unknown theme '{theme}'")
+                    self.warnings.append(Finding(mt.path, 1, f"the header lists unknown theme '{theme}'"))
+        return used
+
+    def _check_argument(self, lib: Library, entry: ArgumentEntry) -> set[str]:
+        arg, path = entry.argument, entry.path
+        used: set[str] = set()
+        for theme in arg.themes:
+            if theme not in lib.themes:
+                self.errors.append(f"{path}:{entry.line('themes')}: unknown theme '{theme}'; themes are: {', '.join(lib.themes)}")
+        if not arg.considerant.startswith("Considérant que"):
+            self.errors.append(f"{path}:{entry.line('considerant')}: the considérant must begin with « Considérant que »")
+        short = entry.forms.get("short")
+        if short is not None and len(inline.plain(short)) > SHORT_MAX_CHARS:
+            n = len(inline.plain(short))
+            self.errors.append(f"{path}:{entry.line('short')}: the short form has {n} characters; the limit is "
+                               f"{SHORT_MAX_CHARS}: cut {n - SHORT_MAX_CHARS}")
+        para = entry.forms.get("paragraph")
+        if para is not None:
+            words = len(inline.plain(para).split())
+            if not PARAGRAPH_MIN_WORDS <= words <= PARAGRAPH_MAX_WORDS:
+                self.errors.append(f"{path}:{entry.line('paragraph')}: the paragraph has {words} words; "
+                                   f"write {PARAGRAPH_MIN_WORDS} to {PARAGRAPH_MAX_WORDS}")
+        for form, nodes in entry.forms.items():
+            cites = inline.cites(nodes)
+            for cite in cites:
+                for item in cite.items:
+                    used.add(item.key)
+                    if item.key not in lib.sources:
+                        self.errors.append(f"{path}:{entry.line(form)}: {form}: unknown source key '@{item.key}'; "
+                                           "add it to a file in arguments/sources/ or fix the key")
+            text = getattr(arg, form) or ""
+            if ("«" in text or "“" in text) and not cites and form not in ("objection", "title"):
+                self.errors.append(f"{path}:{entry.line(form)}: {form}: a quotation in « » needs the citation "
+                                   "of its source in the same form")
+        for i, claim in enumerate(arg.claims):
+            try:
+                for cite in inline.cites(inline.parse(claim.cite, f"{path}:{entry.line('claims', i, 'cite')}")):
+                    for item in cite.items:
+                        used.add(item.key)
+                        if item.key not in lib.sources:
+                            self.errors.append(f"{path}:{entry.line('claims', i, 'cite')}: claims: unknown source key '@{item.key}'")
+            except CitationSyntaxError as exc:
+                self.errors.append(str(exc))
+        if not used:
+            self.errors.append(f"{path}:{entry.line('considerant')}: the argument cites no source; "
+                               "tie each claim to a source with [@key, p. N]")
+        return used
+
+    def _check_templates(self, lib: Library) -> set[str]:
+        """Compile every template; resolve the citations written in its text."""
+        used: set[str] = set()
+        from .templating import TemplateSyntaxProblem, compile_all
+        from .writers.html import FILTERS
+
+        for problem in compile_all(lib.template_dirs, FILTERS):
+            if isinstance(problem, TemplateSyntaxProblem):
+                self.errors.append(str(problem))
+        for path, line, text in _template_text_lines(lib.template_dirs):
+            try:
+                nodes = inline.parse(text, f"{path}:{line}")
+            except CitationSyntaxError as exc:
+                self.errors.append(str(exc))
+                continue
+            for cite in inline.cites(nodes):
+                for item in cite.items:
+                    used.add(item.key)
+                    if item.key not in lib.sources:
+                        self.errors.append(f"{path}:{line}: the citation @{item.key} names no source of the library")
+        return used
+
+    def _check_writer_resources(self, lib: Library) -> None:
+        from .writers import check_resources
+
+        self.errors.extend(check_resources(lib.template_dirs))
 
 
 #: Characters XML 1.0 forbids (C0 controls but tab and newlines, lone surrogates,
@@ -485,16 +668,7 @@ def _unquote(value):
     return value
 
 
-def _has_pages(item: dict) -> bool:
-    """Sources where a locator makes sense: long works, and codes or acts cited
-    as a whole (an entry for one article, with a `section`, needs none)."""
-    kind = item.get("type")
-    if kind in ("legislation", "bill", "regulation", "treaty"):
-        return not item.get("section")
-    return kind in {"book", "report", "article-journal", "chapter", "thesis"}
-
-
-def _json_item_lines(text: str) -> list[int]:
+def json_item_lines(text: str) -> list[int]:
     """Line of each top-level item's opening brace in a CSL-JSON array (best effort)."""
     lines, depth, line = [], 0, 1
     in_str = esc = False
@@ -520,6 +694,9 @@ def _json_item_lines(text: str) -> list[int]:
     return lines
 
 
+_json_item_lines = json_item_lines  # the name sources_io imports
+
+
 def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -527,6 +704,7 @@ def _files(folder: Path, suffixes: tuple[str, ...]) -> list[Path]:
 
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:
@@ -537,3 +715,25 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
         return None, text
     header = m.group(1)
     return header, "\n" * m.group(0).count("\n") + text[m.end():]
+
+
+def _template_text_lines(template_dirs: list[Path]):
+    """The literal text of every text template, line by line, Jinja tags blanked
+    (so their citations can be checked at load, with file:line)."""
+    seen: set[str] = set()
+    for tdir in template_dirs:
+        for path in _files(tdir, (".j2",)):
+            if not path.name.endswith(".md.j2"):
+                continue
+            rel = path.relative_to(tdir).as_posix()
+            if rel in seen:
+                continue  # overridden by the user's library
+            seen.add(rel)
+            try:
+                _, body = split_front_matter(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                continue  # reported by the loader
+            blanked = _JINJA.sub(lambda m: " " * 0 + re.sub(r"[^\n]", "", m.group()), body)
+            for number, line in enumerate(blanked.splitlines(), 1):
+                if "@" in line:
+                    yield path, number, line

@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .errors import UnknownItem
 from .library import ArgumentEntry, Library, inspect_library, shipped_root
-from .schema import SHORT_MAX_CHARS, iter_citations, strip_citations, word_count
+from . import inline
+from .schema import SHORT_MAX_CHARS
 
 FORMS = ("title", "objection", "short", "considerant", "paragraph")
 
@@ -99,14 +100,15 @@ def cited(entry: ArgumentEntry) -> list[tuple[str, str | None]]:
     """Every (key, locator) the argument cites, in order of first appearance."""
     seen: dict[tuple[str, str | None], None] = {}
     for form in FORMS:
-        for key, loc in iter_citations(getattr(entry.argument, form) or ""):
-            seen.setdefault((key, loc), None)
+        for cite in entry.cites(form) if form in entry.forms else ():
+            for item in cite.items:
+                seen.setdefault((item.key, item.locator or None), None)
     return list(seen)
 
 
 def describe_argument(lib: Library, arg_id: str) -> str:
     """Everything about one argument: its forms, condition, file, sources and use."""
-    from .bibliography import format_citation
+    from .bibliography import format_full
     from .document import plain_text
 
     entry = lib.argument(arg_id)
@@ -123,12 +125,13 @@ def describe_argument(lib: Library, arg_id: str) -> str:
     ]
     if arg.objection:
         out += ["Objection:", _wrap(arg.objection), ""]
-    short_len = len(strip_citations(arg.short))
+    short_len = len(inline.plain(entry.forms.get("short", ())))
     over = "  OVER THE LIMIT" if short_len > SHORT_MAX_CHARS else ""
     out += [f"Short form ({short_len}/{SHORT_MAX_CHARS} characters, citations not counted){over}:",
             _wrap(arg.short), ""]
     out += ["Considérant:", _wrap(arg.considerant), ""]
-    out += [f"Paragraph ({word_count(arg.paragraph)} words):", _wrap(arg.paragraph), ""]
+    words = len(inline.plain(entry.forms.get("paragraph", ())).split())
+    out += [f"Paragraph ({words} words):", _wrap(arg.paragraph), ""]
     out.append("Sources:")
     refs = cited(entry)
     if not refs:
@@ -136,7 +139,7 @@ def describe_argument(lib: Library, arg_id: str) -> str:
     for key, loc in refs:
         label = f"[@{key}{', ' + loc if loc else ''}]"
         if key in lib.sources:
-            text = plain_text(tuple(format_citation(lib.sources[key], loc)))
+            text = plain_text(tuple(format_full(lib.sources[key], loc or "")))
             path, line = lib.source_where[key]
             out.append(textwrap.fill(f"{label} {text}", width=88, initial_indent="  ", subsequent_indent="      ",
                                      break_long_words=False, break_on_hyphens=False))
@@ -229,12 +232,20 @@ class CheckReport:
 def check_library(user_dir: Path | str | None = None, *, with_cwd: bool = True) -> CheckReport:
     """Load the library without stopping at the first problem; every error and warning."""
     lib, errors = inspect_library(user_dir, with_cwd=with_cwd)
-    report = CheckReport(lib, errors, list(lib.warnings))
+    warnings = [str(w) for w in lib.warnings]
+    try:
+        from .checks import check_library as content_checks
+    except ImportError:  # the content checks arrive with the library work
+        content_checks = None
+    if content_checks is not None and not errors:
+        for finding in content_checks(lib):
+            (errors if getattr(finding, "severity", "warning") == "error" else warnings).append(str(finding))
+    report = CheckReport(lib, errors, warnings)
     user = report.user_root()
     if user is not None:
         prefix = str(user.resolve()) + "/"
-        report.warnings = [w for w in lib.warnings if w.startswith(prefix)]
-        report.hidden_warnings = len(lib.warnings) - len(report.warnings)
+        report.warnings = [w for w in warnings if w.startswith(prefix)]
+        report.hidden_warnings = len(warnings) - len(report.warnings)
     return report
 
 

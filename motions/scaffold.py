@@ -260,7 +260,7 @@ def problems_of(path: Path, library_dir: Path) -> tuple[list[str], list[str]]:
     def mine(p: str) -> bool:
         return p.startswith(here + ":") or p.startswith(str(path) + ":")
 
-    return [e for e in errors if mine(e)], [w for w in lib.warnings if mine(w)]
+    return [e for e in errors if mine(e)], [str(w) for w in lib.warnings if mine(str(w))]
 
 
 def validate_new(path: Path, library_dir: Path) -> list[str]:

@@ -17,10 +17,6 @@ SHORT_MAX_CHARS = 280
 PARAGRAPH_MIN_WORDS = 60
 PARAGRAPH_MAX_WORDS = 200
 
-#: Pandoc citation syntax: ``[@key]``, ``[@key, p. 3]``, ``[@a, p. 2; @b, § 4]``.
-CITATION_GROUP = re.compile(r"\[(@[^\[\]]+)\]")
-CITATION_ITEM = re.compile(r"^\s*@(?P<key>[\w][\w:.#$%&+?<>~/-]*)\s*(?:,\s*(?P<locator>.+?))?\s*$")
-
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 #: Names of the local facts that a condition may require (see ``motions.facts``).
@@ -187,32 +183,6 @@ class Argument(BaseModel):
         if self.kind == "rebuttal" and not self.objection:
             raise ValueError("a rebuttal needs an 'objection': the claim it answers")
         return self
-
-
-def strip_citations(text: str) -> str:
-    """The text as a reader sees it, without Pandoc citation brackets."""
-    return re.sub(r"\s*" + CITATION_GROUP.pattern, "", text).strip()
-
-
-def parse_citation_group(inner: str) -> list[tuple[str, str | None]]:
-    """Split ``@a, p. 3; @b`` into [(key, locator), ...]. Raises ValueError."""
-    items = []
-    for part in inner.split(";"):
-        m = CITATION_ITEM.match(part)
-        if not m:
-            raise ValueError(f"malformed citation [{inner}]: write [@key, p. 3]")
-        items.append((m.group("key"), m.group("locator")))
-    return items
-
-
-def iter_citations(text: str):
-    """Yield (key, locator) for every citation in a text."""
-    for m in CITATION_GROUP.finditer(text):
-        yield from parse_citation_group(m.group(1))
-
-
-def word_count(text: str) -> int:
-    return len(strip_citations(text).split())
 
 
 def argument_json_schema() -> dict:

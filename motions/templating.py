@@ -1,17 +1,26 @@
-"""The one Jinja2 environment factory: sandboxed, strict, with French filters.
+"""The Jinja2 environments: sandboxed, strict, bounded, with French filters.
 
 Templates may come from other collectives, so they run in Jinja's
 ``SandboxedEnvironment`` (no access to ``__class__``, ``__mro__`` and friends)
 with ``StrictUndefined`` (a misspelt variable is an error naming the template and
-line, never an empty string). Templates are loaded only from the library's
-template folders. Text templates (motions) fold every inserted value onto one
+line, never an empty string). They are loaded only from the library's template
+folders, never through a link leading outside them. Rendering is bounded in time
+and output size, and huge repetitions (``'x' * 10**9``) are refused, so a
+hostile template cannot hang or exhaust a machine.
+
+Text templates (motions, dossiers, letters) fold every inserted value onto one
 line, so a value can never open a new paragraph or article; HTML templates
-autoescape, so ``<script>`` in an argument stays text.
+autoescape, so ``<script>`` in an argument stays text. The environments are
+built by :class:`motions.resources.Resources` and passed down: no module keeps
+one.
 """
 
 from __future__ import annotations
 
+import operator
+import time
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -19,16 +28,75 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from . import typography
 from .errors import TemplateError
-from .library import split_front_matter
+
+#: Bounds on one render: wall time, and characters produced.
+RENDER_SECONDS = 5.0
+RENDER_MAX_CHARS = 2_000_000
+#: The longest string or list a template may build by repetition.
+MAX_REPEAT = 100_000
 
 
-class _LibraryLoader(jinja2.FileSystemLoader):
-    """A file loader that hides the YAML header (keeping line numbers)."""
+class SafeLoader(jinja2.BaseLoader):
+    """Loads ``name`` from the first template folder holding it, refusing any
+    path that climbs out (``..``) or resolves, through a link, outside the
+    folder. The YAML header of a template is blanked (line numbers kept)."""
+
+    def __init__(self, folders: list[Path]):
+        self.folders = [Path(f) for f in folders]
 
     def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
-        _, body = split_front_matter(source)
-        return body, filename, uptodate
+        pieces = jinja2.loaders.split_template_path(template)  # refuses ".."
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if not path.is_file():
+                continue
+            real, top = path.resolve(), folder.resolve()
+            if not (top in real.parents):
+                raise TemplateError(f"{path}: is a link to a file outside the library ({real}); "
+                                    "templates may only use the library's own files")
+            source = path.read_text(encoding="utf-8")
+            from .library import split_front_matter
+
+            _, body = split_front_matter(source) if path.name.endswith(".j2") else (None, source)
+            mtime = path.stat().st_mtime
+            return body, str(path), lambda: path.is_file() and path.stat().st_mtime == mtime
+        raise jinja2.TemplateNotFound(template)
+
+    def list_templates(self):
+        found = set()
+        for folder in self.folders:
+            for path in folder.rglob("*.j2"):
+                found.add(path.relative_to(folder).as_posix())
+        return sorted(found)
+
+
+class BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox, plus a deadline and refusal of huge repetitions."""
+
+    intercepted_binops = frozenset(["*", "**"])
+    deadline: float = 0.0
+
+    def call_binop(self, context, operator_name, left, right):
+        if operator_name == "**":
+            if isinstance(right, (int, float)) and abs(right) > 64:
+                raise jinja2.sandbox.SecurityError("exponent too large")
+            return operator.pow(left, right)
+        for seq, n in ((left, right), (right, left)):
+            if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and n * max(len(seq), 1) > MAX_REPEAT:
+                raise jinja2.sandbox.SecurityError("repetition too large")
+        return operator.mul(left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        __self.check_deadline()
+        return SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs)
+
+    def check_deadline(self) -> None:
+        if self.deadline and time.monotonic() > self.deadline:
+            raise TemplateTimeout()
+
+
+class TemplateTimeout(Exception):
+    """A render ran past its deadline."""
 
 
 def _fold(value) -> str:
@@ -49,7 +117,27 @@ def elide(word: str):
     return fn
 
 
+def contract(preposition: str):
+    """``à``/``de`` before a noun with its article: « le conseil » -> « au conseil »,
+    « du conseil »; « la préfète » -> « à la préfète »; « l'État » -> « à l'État »;
+    « les élus » -> « aux élus », « des élus »."""
+    forms = {"à": {"le ": "au ", "les ": "aux "}, "de": {"le ": "du ", "les ": "des "}}[preposition]
+
+    def fn(value) -> str:
+        value = " ".join(str(value).split())
+        low = value.lower()
+        for article, contracted in forms.items():
+            if low.startswith(article):
+                return contracted + value[len(article):]
+        if preposition == "de" and value[:1] in _VOWELS and not low.startswith(("la ", "l'", "l’")):
+            return "d’" + value
+        return f"{preposition} {value}"
+    return fn
+
+
 FILTERS = {
+    "a_article": contract("à"),
+    "de_article": contract("de"),
     "de": elide("de"),
     "que": elide("que"),
     "date_fr": typography.date_fr,
@@ -59,9 +147,9 @@ FILTERS = {
 }
 
 
-def make_environment(template_dirs: list[Path], *, html: bool = False) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=_LibraryLoader([str(d) for d in template_dirs]),
+def make_environment(template_dirs: list[Path], *, html: bool = False) -> BoundedEnvironment:
+    env = BoundedEnvironment(
+        loader=SafeLoader(template_dirs),
         undefined=jinja2.StrictUndefined,
         autoescape=html,
         finalize=None if html else _fold,
@@ -76,12 +164,17 @@ def make_environment(template_dirs: list[Path], *, html: bool = False) -> Sandbo
     return env
 
 
-def template_error(exc: Exception, name: str, template=None) -> TemplateError:
+# --------------------------------------------------------------------------- errors
+
+
+def template_error(exc: BaseException, name: str, template=None) -> TemplateError:
     """Turn any Jinja failure into a sentence naming the template file and line.
 
     Blocks rendered one by one skip Jinja's traceback rewriting, so the line of
     the generated code is mapped back to the template's with its debug info.
     """
+    if isinstance(exc, TemplateError):
+        return exc
     line = getattr(exc, "lineno", None)
     filename = getattr(exc, "filename", None) or (template.filename if template is not None else name)
     if line is None:
@@ -94,27 +187,98 @@ def template_error(exc: Exception, name: str, template=None) -> TemplateError:
                 break
     where = f"{filename}:{line}" if line else filename
     if isinstance(exc, jinja2.exceptions.SecurityError):
-        what = f"unsafe access refused by the sandbox ({exc})"
+        what = f"unsafe operation refused by the sandbox ({exc})"
     elif isinstance(exc, jinja2.UndefinedError):
         what = f"undefined value: {exc.message}; check the variable's spelling"
     elif isinstance(exc, jinja2.TemplateSyntaxError):
         what = f"template syntax error: {exc.message}"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        what = f"template not found: {exc.name}"
+    elif isinstance(exc, TemplateTimeout):
+        what = f"the template ran for more than {RENDER_SECONDS:g} s and was stopped"
     else:
         what = f"{type(exc).__name__}: {exc}"
     return TemplateError(f"{where}: {what}")
 
 
-def render_block(env: SandboxedEnvironment, name: str, block: str, context: dict) -> str | None:
-    """Render one ``{% block %}`` of a template; None when it has no such block."""
+#: What a template's own code can raise at render time (a bug in the template,
+#: never in motions): each becomes a TemplateError naming file and line.
+RENDER_ERRORS = (jinja2.TemplateError, TemplateTimeout, TypeError, ValueError, AttributeError, KeyError,
+                 IndexError, ZeroDivisionError, OverflowError, RecursionError)
+
+
+def _bounded(chunks, env: BoundedEnvironment) -> str:
+    out: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > RENDER_MAX_CHARS:
+            raise jinja2.sandbox.SecurityError(f"output larger than {RENDER_MAX_CHARS:,} characters")
+        env.check_deadline()
+        out.append(chunk)
+    return "".join(out)
+
+
+def render_blocks(env: BoundedEnvironment, name: str, blocks, context: dict) -> dict[str, str | None]:
+    """Render the named ``{% block %}``s of a template (None for a missing one)."""
     tmpl = None
+    env.deadline = time.monotonic() + RENDER_SECONDS
     try:
         tmpl = env.get_template(name)
-        func = tmpl.blocks.get(block)
-        if func is None:
-            return None
-        return "".join(func(tmpl.new_context(context)))
-    except TemplateError:
-        raise
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError,
-            ZeroDivisionError, OverflowError, RecursionError) as exc:
+        ctx = tmpl.new_context(context)
+        out: dict[str, str | None] = {}
+        for block in blocks:
+            func = tmpl.blocks.get(block)
+            out[block] = None if func is None else _bounded(func(ctx), env)
+        return out
+    except RENDER_ERRORS as exc:
         raise template_error(exc, name, tmpl) from None
+    finally:
+        env.deadline = 0.0
+
+
+def render(env: BoundedEnvironment, name: str, context: dict) -> str:
+    """Render a whole template (HTML pages)."""
+    tmpl = None
+    env.deadline = time.monotonic() + RENDER_SECONDS
+    try:
+        tmpl = env.get_template(name)
+        return _bounded(tmpl.generate(context), env)
+    except RENDER_ERRORS as exc:
+        raise template_error(exc, name, tmpl) from None
+    finally:
+        env.deadline = 0.0
+
+
+# --------------------------------------------------------------------------- load-time check
+
+
+@dataclass(frozen=True)
+class TemplateSyntaxProblem:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def compile_all(template_dirs: list[Path], html_filters: dict | None = None) -> list[TemplateSyntaxProblem]:
+    """Compile every template the library brings (the user's override the
+    shipped ones): syntax errors and links leading outside, with file:line."""
+    problems: list[TemplateSyntaxProblem] = []
+    text_env = make_environment(template_dirs, html=False)
+    html_env = make_environment(template_dirs, html=True)
+    html_env.filters.update(html_filters or {})
+    for name in SafeLoader(template_dirs).list_templates():
+        env = html_env if ".html." in name else text_env
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(TemplateSyntaxProblem(exc.filename or name, exc.lineno or 1,
+                                                  f"template syntax error: {exc.message}"))
+        except TemplateError as exc:
+            problems.append(TemplateSyntaxProblem(name, 1, exc.message))
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(TemplateSyntaxProblem(name, 1, f"cannot be read ({exc})"))
+    return problems

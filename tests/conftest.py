@@ -1,17 +1,24 @@
-"""Shared fixtures: small and shipped libraries, and oracles for our outputs.
+"""Shared fixtures: test libraries chosen by a marker, and a guard on warnings.
 
-The oracles are the cheapest client per layer (design notes, habit 8):
-python-docx and LibreOffice for the DOCX, poppler's pdftotext for the PDF.
-Tests never depend on the working directory, the network or the real HOME.
+- Every test runs in its own working directory, with HOME, MOTIONS_LIBRARY and
+  SOURCE_DATE_EPOCH cleared, and the on-disk cache off: no test depends on the
+  working directory, the network or the real HOME.
+- Every test fails on a warning it did not expect (WeasyPrint's
+  ``assert_no_logs`` habit): declare expected ones with
+  ``@pytest.mark.warns("pattern", ...)`` (regular expressions).
+- ``@pytest.mark.library("small")`` picks the test library under
+  ``tests/roots/<name>/`` for the ``resources`` and ``lib`` fixtures (Sphinx's
+  ``testroot`` habit); without it they give the shipped library.
+- ``@pytest.mark.slow`` marks the slow tests: ``pytest -m "not slow"`` runs
+  the rest in about a minute.
+
+Helpers (running the CLI, reading DOCX and PDF as a user's tools would) are
+in ``tests/helpers.py``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -19,56 +26,82 @@ import pytest
 ROOTS = Path(__file__).parent / "roots"
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "library(name, shipped_arguments=True): the test library tests/roots/<name>")
+    config.addinivalue_line("markers", "warns(*patterns): warnings this test expects (regular expressions)")
+    config.addinivalue_line("markers", "slow: a slow test (deselect with -m 'not slow')")
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("MOTIONS_NO_CACHE", "1")
     monkeypatch.delenv("MOTIONS_LIBRARY", raising=False)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.chdir(tmp_path)
 
 
-@pytest.fixture(scope="session")
-def small_lib():
+@pytest.fixture(autouse=True)
+def _no_unexpected_warnings(request):
+    """Fail the test on any warning of the "motions" logger it did not declare."""
+    from motions import log
+
+    collector = log.install(log.Collector())
+    yield collector
+    log.uninstall(collector)
+    marker = request.node.get_closest_marker("warns")
+    allowed = [re.compile(p) for p in (marker.args if marker else ())]
+    unexpected = [m for m in collector.messages if not any(p.search(m) for p in allowed)]
+    if unexpected and not request.node.get_closest_marker("any_warnings"):
+        pytest.fail("unexpected warning(s):\n  " + "\n  ".join(unexpected), pytrace=False)
+
+
+@pytest.fixture
+def warnings_seen(_no_unexpected_warnings):
+    """The warnings emitted so far in this test (declare them with @pytest.mark.warns)."""
+    return _no_unexpected_warnings
+
+
+_LOADED: dict = {}
+
+
+def _load(name: str | None, shipped_arguments: bool):
     from motions.library import load_library
 
-    return load_library(ROOTS / "small", with_cwd=False)
+    key = (name, shipped_arguments)
+    if key not in _LOADED:
+        _LOADED[key] = load_library(ROOTS / name if name else None, with_cwd=False,
+                                    shipped_arguments=shipped_arguments)
+    return _LOADED[key]
+
+
+@pytest.fixture
+def lib(request):
+    """The library the test's ``library`` marker names (the shipped one by default)."""
+    marker = request.node.get_closest_marker("library")
+    name = marker.args[0] if marker and marker.args else None
+    shipped = marker.kwargs.get("shipped_arguments", True) if marker else True
+    return _load(name, shipped)
+
+
+@pytest.fixture
+def resources(lib):
+    """Fresh Resources over that library (loaded once per session), timestamps fixed."""
+    import datetime as dt
+
+    from motions.resources import Resources
+
+    return Resources(lib, now=dt.datetime(2026, 11, 29, 12, 0, 0))
 
 
 @pytest.fixture(scope="session")
-def shipped_lib():
-    from motions.library import load_library
+def shipped_resources():
+    """One warm Resources over the shipped library for the whole session (read-only use)."""
+    import datetime as dt
 
-    return load_library(None, with_cwd=False)
+    from motions.resources import Resources
 
-
-def norm(text: str) -> str:
-    """Text reduced to letters and digits, so line breaks, hyphenation and
-    (non-breaking) spaces do not matter when comparing outputs."""
-    text = unicodedata.normalize("NFC", text).replace("’", "'")
-    return re.sub(r"[\W_]+", "", text).lower()
-
-
-def body_text(pdf: str, running_head: str) -> str:
-    """PDF text without the page headers and footers a page break inserts."""
-    return "\n".join(line for line in pdf.splitlines()
-                     if line.strip() != running_head and not line.startswith(running_head + " — "))
-
-
-def pdf_text(path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils (pdftotext) is not installed")
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
-
-
-def soffice_to_pdf(docx: Path, outdir: Path) -> Path:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if exe is None:
-        pytest.skip("LibreOffice is not installed")
-    profile = outdir / "lo-profile"
-    env = dict(os.environ, HOME=str(outdir))
-    subprocess.run([exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(outdir), str(docx)], check=True, capture_output=True, timeout=180, env=env)
-    out = outdir / (docx.stem + ".pdf")
-    assert out.is_file(), "LibreOffice did not convert the DOCX"
-    return out
+    return Resources(_load(None, True), now=dt.datetime(2026, 11, 29, 12, 0, 0))

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import ROOTS, norm
+from helpers import ROOTS, norm
 from motions.cli import cli
 from motions.library import inspect_library, load_library, shipped_root
 

@@ -26,7 +26,7 @@ from motions.errors import UsageError
 from motions.facts import Facts
 from motions.generate import inputs_hash, output_stem
 
-from conftest import ROOTS, norm, pdf_text
+from helpers import ROOTS, norm, pdf_text
 
 SMALL = ROOTS / "small"
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from motions import communes as C
-from motions.cli_communes import communes as communes_cli
+from motions.cli.communes import communes as communes_cli
 from motions.errors import AmbiguousCommune, CommuneNotFound
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from motions.facts import FIELD_NAMES, Facts, load_facts, parse_facts
 from motions.facts_scaffold import _check_table, scaffold_text
 from motions.schema import FACT_NAMES
 
-from conftest import ROOTS
+from helpers import ROOTS
 
 
 def run(*args):

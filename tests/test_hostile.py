@@ -23,7 +23,7 @@ from motions.errors import LibraryError, OutputError, TemplateError
 from motions.generate import render_motion
 from motions.library import load_library
 
-from conftest import ROOTS, norm, pdf_text
+from helpers import ROOTS, norm, pdf_text
 
 HOSTILE = ROOTS / "hostile"
 

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from motions.communes import lookup
-from motions.compose import Options, compose
+from motions.resources import Resources
 from motions.errors import MotionsError
 from motions.library import load_library
-from motions.writers import write
+from motions.writers import WriterOptions, get
 
-from conftest import ROOTS
+from helpers import ROOTS, compose_for
 
 METACHARS = [
     "{{ ''.__class__.__mro__ }}", "{% for x in range(10**9) %}", "{# #}", "<script>alert(1)</script>",
@@ -73,20 +73,21 @@ def test_any_argument_text_gives_a_document_or_a_clear_error(title, short, consi
         })
         try:
             lib = load_library(root, with_cwd=False)
-            doc = compose(lib, lookup("Villejuif"), lib.motion("biometrie"), options=Options(arguments=("prop",))).document
+            res = Resources(lib)
+            doc = compose_for(res, "Villejuif", arguments=("prop",)).motion
         except MotionsError as exc:
             assert str(exc)
             event(f"clear error: {type(exc).__name__}")
             return
         event("document")
-        for fmt in ("docx", "html", "txt"):
-            data, _ = write(fmt, doc, lib.template_dirs)
-            assert data
+        for fmt in ("docx", "odt", "html", "txt"):
+            assert get(fmt).write(doc, res, WriterOptions())
         out = tmp / "x.docx"
-        out.write_bytes(write("docx", doc, lib.template_dirs)[0])
+        out.write_bytes(get("docx").write(doc, res, WriterOptions()))
         assert docx.Document(str(out)).paragraphs  # a valid package, whatever the text
-        assert all(p.text.startswith("Considérant") for p in doc.considerants)
-        assert len(doc.considerants) >= 2  # a value can never split into extra clauses... nor vanish
+        considerants = doc.paragraphs("considerant")
+        assert all(p.text.startswith("Considérant") for p in considerants)
+        assert len(considerants) >= 2  # a value can never split into extra clauses... nor vanish
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -106,10 +107,11 @@ def test_any_argument_text_renders_to_pdf(considerant):
         })
         try:
             lib = load_library(root, with_cwd=False)
-            doc = compose(lib, lookup("Amiens"), lib.motion("biometrie"), options=Options(arguments=("prop",))).document
+            res = Resources(lib)
+            doc = compose_for(res, "Amiens", arguments=("prop",)).motion
         except MotionsError:
             return
-        data, warnings = write("pdf", doc, lib.template_dirs)
-        assert data.startswith(b"%PDF") and not warnings
+        data = get("pdf").write(doc, res, WriterOptions())
+        assert data.startswith(b"%PDF")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

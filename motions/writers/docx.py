@@ -1,467 +1,403 @@
-"""Document -> .docx, on the styles of templates/reference.docx.
+"""Document -> .docx (WordprocessingML), on the styles of ``reference.docx``.
 
-The writer names styles (see ``docx_styles.STYLES``) and never sets a font, a
-size or a colour: the reference document defines them, so users restyle their
-motions in Word or LibreOffice. Every style is checked to exist before writing,
-because Word silently drops an undefined style. Output bytes are deterministic:
-fixed core-property dates and zip-entry timestamps (``SOURCE_DATE_EPOCH``).
+The writer names styles (from ``roles.py``) and never sets a font, a size or
+a colour: the reference document defines them, so users restyle their motions
+in Word or LibreOffice (Pandoc's ``--reference-doc`` habit). What it writes:
 
-Speed (a batch writes 35,000 of these): python-docx is used once per reference
-document and process, to build a *skeleton* — the reference with its body
-emptied, header, footer and core properties set to placeholders, saved, and its
-unchanging parts (styles, theme...) compressed once. Each document then only
-writes its body as WordprocessingML text (``_Body`` mimics the few python-docx
-calls we make, and serialises exactly as python-docx would), fills the
-placeholders and assembles the zip. The skeleton is also kept in the user's
-cache folder (``$XDG_CACHE_HOME/motions``, keyed by the reference's content and
-this code), so a cold run does not import python-docx. Loading the reference with python-docx for
-every document cost most of the time (its style look-up by name scans every
-style; recompressing 800 KB of styles another 8 ms).
+- real Word footnotes (``footnotes.xml``: staff may delete a considérant and
+  Word renumbers), or Word endnotes in end-note mode;
+- live hyperlinks for URLs and DOIs;
+- a modern document (compatibility mode 15, French hyphenation on, a clean
+  ``app.xml``, no thumbnail), with the document's real creation date unless
+  ``SOURCE_DATE_EPOCH`` fixes it, so the same inputs give the same bytes.
+
+Why not python-docx for the output: it has no footnotes, hyperlinks or
+endnotes API, and rebuilding its object tree for each of 35,000 documents is
+slow. We take from the reference only its styles, theme, fonts, numbering and
+page setup (never its macros, custom XML, thumbnail or relationships, so no
+external resource of a user's reference ever reaches an output), and write
+every other part ourselves, checked by tests that open the result with
+python-docx and convert it with LibreOffice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
-import os
-import pickle
+import re
 import struct
+import zipfile
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from xml.etree import ElementTree as ET
 
-from ..document import HEADINGS, Document, Emph, NoteRef, Paragraph, Strong, Text
+from .. import __version__
+from ..document import Article, Document, Emph, ItemList, Link, Note, Paragraph, Section, Strong, Table, Text
 from ..errors import LibraryError
-from .docx_styles import STYLES
-from .common import fixed_datetime, xml_safe
+from .common import xml_safe
+from .roles import CHARACTER_STYLES, HEADING_ROLES, LINK_STYLE, NOTE_CALL_STYLE, RUNNING_STYLE, paragraph_styles, role
+
+REFERENCE = "reference.docx"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+NS = (f'xmlns:w="{W}" xmlns:r="{R}"')
+HYPERLINK_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+#: Parts copied from the reference: styles and what they rely on. Nothing else.
+KEPT_PARTS = {
+    "word/styles.xml": ("styles", "application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"),
+    "word/theme/theme1.xml": ("theme", "application/vnd.openxmlformats-officedocument.theme+xml"),
+    "word/fontTable.xml": ("fontTable", "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"),
+    "word/numbering.xml": ("numbering", "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"),
+}
 
 
-def reference_docx(template_dirs: list[Path]) -> Path:
-    for d in template_dirs:
-        candidate = d / "reference.docx"
-        if candidate.is_file():
-            return candidate
-    raise LibraryError(["templates/reference.docx: not found in any template folder"])
+class DocxWriter:
+    name = "docx"
+    extension = ".docx"
+    media_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    resources = (REFERENCE,)
+    kinds = ("*",)
+
+    def check(self, template_dirs) -> list[str]:
+        from . import find_resource, missing_resources
+
+        problems = missing_resources(template_dirs, self.resources)
+        if problems:
+            return problems
+        path = find_resource(template_dirs, REFERENCE)
+        try:
+            read_reference(path.read_bytes(), str(path))
+        except LibraryError as exc:
+            return exc.problems
+        return []
+
+    def write(self, document: Document, resources, options=None) -> bytes:
+        path = resources.find(REFERENCE)
+        ref = resources.memo(("docx:reference", str(path), path.stat().st_mtime_ns),
+                             lambda: read_reference(path.read_bytes(), str(path)))
+        return render_docx(document, ref, resources.now)
 
 
-# --------------------------------------------------------------------------- the body, as python-docx would write it
+# --------------------------------------------------------------------------- the reference
+
+
+@dataclass(frozen=True)
+class Reference:
+    parts: dict  # name -> bytes (the kept parts)
+    style_ids: dict  # style name -> id
+    sect_pr: str  # the page setup, without header/footer references
+
+
+def read_reference(data: bytes, where: str) -> Reference:
+    """Read and check a reference document: every style of the role table
+    present, and what we copy free of anything that could reach outside."""
+    try:
+        z = zipfile.ZipFile(io.BytesIO(data))
+        names = set(z.namelist())
+        styles = z.read("word/styles.xml")
+        body = z.read("word/document.xml")
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise LibraryError([f"{where}:1: not a Word document ({exc}); rebuild it with "
+                            "scripts/build_reference_docx.py or save it from Word as .docx"]) from None
+    ids = {}
+    root = ET.fromstring(styles)
+    for st in root.findall(f"{{{W}}}style"):
+        name = st.find(f"{{{W}}}name")
+        if name is not None:
+            ids[name.get(f"{{{W}}}val")] = st.get(f"{{{W}}}styleId")
+    wanted = paragraph_styles() + list(CHARACTER_STYLES)
+    missing = [s for s in wanted if s not in ids]
+    if missing:
+        raise LibraryError([f"{where}:1: the reference document lacks the style(s) {', '.join(missing)}; "
+                            "add them in Word or LibreOffice, or rebuild it with scripts/build_reference_docx.py"])
+    parts = {name: z.read(name) for name in KEPT_PARTS if name in names}
+    return Reference(parts, ids, _sect_pr(body))
+
+
+_SECT = re.compile(rb"<w:sectPr\b.*?</w:sectPr>", re.S)
+_HF_REF = re.compile(rb"<w:(?:header|footer)Reference\b[^>]*/>")
+
+
+def _sect_pr(body: bytes) -> str:
+    found = _SECT.findall(body)
+    if not found:
+        return ('<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1418" w:right="1418" '
+                'w:bottom="1247" w:left="1418" w:header="680" w:footer="680" w:gutter="0"/></w:sectPr>')
+    sect = _HF_REF.sub(b"", found[-1]).decode("utf-8")
+    sect = re.sub(r"\s+xmlns:\w+=\"[^\"]*\"", "", sect)
+    return sect
+
+
+# --------------------------------------------------------------------------- the body
 
 
 def _esc(text: str) -> str:
-    """Escape text content as libxml2 serialises it."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _t(text: str) -> str:
-    if len(text.strip()) < len(text):
-        return f'<w:t xml:space="preserve">{_esc(text)}</w:t>'
-    return f"<w:t>{_esc(text)}</w:t>"
+def _attr(text: str) -> str:
+    return _esc(text).replace('"', "&quot;")
 
 
-def _run_content(text: str) -> str:
-    """python-docx's ``_RunContentAppender``: tabs become <w:tab/>, line breaks <w:br/>."""
-    if "\t" not in text and "\n" not in text and "\r" not in text:
-        return _t(text) if text else ""
-    out, buf = [], []
-    for ch in text:
-        if ch == "\t" or ch in "\r\n":
-            if buf:
-                out.append(_t("".join(buf)))
-                buf.clear()
-            out.append("<w:tab/>" if ch == "\t" else "<w:br/>")
-        else:
-            buf.append(ch)
-    if buf:
-        out.append(_t("".join(buf)))
-    return "".join(out)
+class _Part:
+    """One XML part being written: its runs, and the hyperlinks it needs."""
 
+    def __init__(self, ref: Reference, notes: "_Notes | None"):
+        self.ref = ref
+        self.notes = notes
+        self.links: dict[str, str] = {}  # url -> rId
 
-class _Run:
-    """The part of python-docx's Run the writer uses: text, style, italic, bold."""
+    def sid(self, style: str) -> str:
+        return self.ref.style_ids[style]
 
-    __slots__ = ("text", "style", "italic", "bold")
+    def link_id(self, url: str) -> str:
+        if url not in self.links:
+            self.links[url] = f"rIdL{len(self.links) + 1}"
+        return self.links[url]
 
-    def __init__(self, text: str | None, style: str | None):
-        self.text = text or ""
-        self.style = style
-        self.italic = None
-        self.bold = None
+    def paragraph(self, style: str, inlines, extra_ppr: str = "") -> str:
+        ppr = f'<w:pPr><w:pStyle w:val="{self.sid(style)}"/>{extra_ppr}</w:pPr>'
+        return f"<w:p>{ppr}{self.runs(inlines)}</w:p>"
 
-    def xml(self, char_style_ids: dict) -> str:
-        props = ""
-        if self.style:
-            sid = char_style_ids[self.style]
-            props += f'<w:rStyle w:val="{sid}"/>' if sid is not None else ""
-        if self.bold:
-            props += "<w:b/>"
-        if self.italic:
-            props += "<w:i/>"
-        has_rpr = bool(self.style) or self.bold or self.italic
-        content = _run_content(self.text)
-        if not has_rpr and not content:
-            return "<w:r/>"
-        return "<w:r>" + (f"<w:rPr>{props}</w:rPr>" if props else ("<w:rPr/>" if has_rpr else "")) + content + "</w:r>"
-
-
-class _Par:
-    __slots__ = ("style", "runs")
-
-    def __init__(self, style: str):
-        self.style = style
-        self.runs: list[_Run] = []
-
-    def add_run(self, text: str | None = None, style: str | None = None) -> _Run:
-        run = _Run(text, style)
-        self.runs.append(run)
-        return run
-
-
-class _Body:
-    """Collects paragraphs with python-docx's ``add_paragraph(style=...)`` call."""
-
-    def __init__(self):
-        self.paragraphs: list[_Par] = []
-
-    def add_paragraph(self, style: str) -> _Par:
-        par = _Par(style)
-        self.paragraphs.append(par)
-        return par
-
-    def xml(self, skeleton: _Skeleton) -> str:
+    def runs(self, inlines, italic: bool = False, bold: bool = False, char_style: str | None = None) -> str:
         out = []
-        for par in self.paragraphs:
-            sid = skeleton.paragraph_style_ids[par.style]
-            out.append(f'<w:p><w:pPr><w:pStyle w:val="{sid}"/></w:pPr>' if sid is not None else "<w:p><w:pPr/>")
-            out.extend(run.xml(skeleton.character_style_ids) for run in par.runs)
-            out.append("</w:p>")
+        for node in inlines:
+            if isinstance(node, Text):
+                out.append(_run(node.text, italic, bold, self.sid(char_style) if char_style else None))
+            elif isinstance(node, Emph):
+                out.append(self.runs(node.children, not italic, bold, char_style))
+            elif isinstance(node, Strong):
+                out.append(self.runs(node.children, italic, True, char_style))
+            elif isinstance(node, Link):
+                rid = self.link_id(node.url)
+                out.append(f'<w:hyperlink r:id="{rid}" w:history="1">'
+                           f"{self.runs(node.children, italic, bold, LINK_STYLE)}</w:hyperlink>")
+            elif isinstance(node, Note) and self.notes is not None:
+                out.append(self.notes.call(node))
         return "".join(out)
 
 
-def _add_inlines(par, inlines, *, italic=False, bold=False):
-    prev_was_note = False
-    for node in inlines:
-        if isinstance(node, Text):
-            run = par.add_run(xml_safe(node.text))
-            if italic:
-                run.italic = True
-            if bold:
-                run.bold = True
-        elif isinstance(node, Emph):
-            _add_inlines(par, node.children, italic=not italic, bold=bold)
-        elif isinstance(node, Strong):
-            _add_inlines(par, node.children, italic=italic, bold=True)
-        elif isinstance(node, NoteRef):
-            if prev_was_note:  # adjacent calls: ¹,²  not ¹²
-                par.add_run(",", style=STYLES["noteref"])
-            par.add_run(str(node.number), style=STYLES["noteref"])
-        prev_was_note = isinstance(node, NoteRef)
+def _run(text: str, italic: bool, bold: bool, style_id: str | None) -> str:
+    props = (f'<w:rStyle w:val="{style_id}"/>' if style_id else "") + ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    pieces = []
+    for i, line in enumerate(xml_safe(text).split("\n")):
+        if i:
+            pieces.append("<w:br/>")
+        for j, chunk in enumerate(line.split("\t")):
+            if j:
+                pieces.append("<w:tab/>")
+            if chunk:
+                space = ' xml:space="preserve"' if chunk != chunk.strip() else ""
+                pieces.append(f"<w:t{space}>{_esc(chunk)}</w:t>")
+    return f"<w:r>{rpr}{''.join(pieces)}</w:r>" if pieces else ""
 
 
-def _para(doc, style: str, paragraph: Paragraph | str):
-    par = doc.add_paragraph(style=STYLES[style])
-    if isinstance(paragraph, str):
-        par.add_run(xml_safe(paragraph))
-    else:
-        _add_inlines(par, paragraph.inlines)
-    return par
+class _Notes:
+    """Word footnotes (or endnotes): the calls in the text and the notes part."""
+
+    def __init__(self, ref: Reference, kind: str):
+        self.kind = kind  # "footnote" or "endnote"
+        self.part = _Part(ref, None)
+        self.bodies: list[str] = []
+
+    def call(self, note: Note) -> str:
+        nid = len(self.bodies) + 1
+        call_id = self.part.sid(NOTE_CALL_STYLE)
+        text = self.part.runs(note.content)
+        self.bodies.append(
+            f'<w:{self.kind} w:id="{nid}"><w:p><w:pPr><w:pStyle w:val="{self.part.sid(role("note").style)}"/></w:pPr>'
+            f'<w:r><w:rPr><w:rStyle w:val="{call_id}"/></w:rPr><w:{self.kind}Ref/></w:r>'
+            f'<w:r><w:t xml:space="preserve"> </w:t></w:r>{text}</w:p></w:{self.kind}>'
+        )
+        return f'<w:r><w:rPr><w:rStyle w:val="{call_id}"/></w:rPr><w:{self.kind}Reference w:id="{nid}"/></w:r>'
+
+    def xml(self) -> str:
+        tag = self.kind
+        sep = (f'<w:{tag} w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+               f'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:{tag}>'
+               f'<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+               f'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:{tag}>')
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{tag}s {NS}>'
+                f"{sep}{''.join(self.bodies)}</w:{tag}s>")
 
 
-# --------------------------------------------------------------------------- header, footer, core properties
+def _blocks(part: _Part, section: Section, depth: int, out: list[str]) -> None:
+    if section.heading:
+        out.append(part.paragraph(role(HEADING_ROLES.get(depth, "heading-2")).style, (Text(section.heading),)))
+    for block in section.blocks:
+        if isinstance(block, Section):
+            _blocks(part, block, depth + 1, out)
+        elif isinstance(block, Paragraph):
+            out.append(part.paragraph(role(block.role).style, block.inlines))
+        elif isinstance(block, Article):
+            out.append(part.paragraph(role("article-label").style, (Text(block.label),)))
+            for p in block.blocks:
+                out.append(part.paragraph(role(p.role).style, p.inlines))
+        elif isinstance(block, ItemList):
+            style = role(block.role).style
+            for i, item in enumerate(block.items, 1):
+                mark = f"{i}.\t" if block.ordered else "–\t"
+                out.append(part.paragraph(style, (Text(mark), *item)))
+        elif isinstance(block, Table):
+            out.append(_table(part, block))
 
 
-def _running_texts(document: Document) -> dict[str, str]:
-    """The texts of the header's run and the footer's first run (the footer
-    then holds the PAGE / NUMPAGES fields, set once in the skeleton)."""
-    return {
-        "header": xml_safe(document.running_head),
-        "footer": xml_safe(f"{document.running_head} — {document.kind_label} — page "),
+def _table(part: _Part, table: Table) -> str:
+    cell_style = role("table-cell").style
+    border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="999999"/>'
+    borders = "".join(border.format(b) for b in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    rows = []
+    for i, row in enumerate([table.header, *table.rows] if table.header else list(table.rows)):
+        header = i == 0 and bool(table.header)
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="0" w:type="auto"/></w:tcPr>'
+            f"{part.paragraph(cell_style, (Strong(tuple(c)),) if header else c)}</w:tc>" for c in row)
+        trpr = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
+        rows.append(f"<w:tr>{trpr}{cells}</w:tr>")
+    return (f'<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblBorders>{borders}</w:tblBorders>'
+            f'<w:tblLook w:val="04A0"/></w:tblPr>{"".join(rows)}</w:tbl>')
+
+
+# --------------------------------------------------------------------------- the package
+
+
+def render_docx(document: Document, ref: Reference, now: dt.datetime) -> bytes:
+    kind = "endnote" if document.notes == "endnotes" else "footnote"
+    notes = _Notes(ref, kind)
+    body = _Part(ref, notes)
+    out: list[str] = []
+    for section in document.sections:
+        _blocks(body, section, 1, out)
+    sect = ref.sect_pr.replace("<w:sectPr>", '<w:sectPr><w:headerReference w:type="default" r:id="rIdH1"/>'
+                               '<w:footerReference w:type="default" r:id="rIdF1"/>', 1)
+    if "rIdH1" not in sect:  # a sectPr with attributes
+        sect = re.sub(r"<w:sectPr([^>]*)>", r'<w:sectPr\1><w:headerReference w:type="default" r:id="rIdH1"/>'
+                      r'<w:footerReference w:type="default" r:id="rIdF1"/>', sect, count=1)
+    document_xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {NS}>'
+                    f"<w:body>{''.join(out)}{sect}</w:body></w:document>")
+    running = body.sid(RUNNING_STYLE)
+    header_xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr {NS}>'
+                  f'<w:p><w:pPr><w:pStyle w:val="{running}"/></w:pPr>{_run(document.running_head, False, False, None)}'
+                  f"</w:p></w:hdr>")
+    footer_xml = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr {NS}>'
+                  f'<w:p><w:pPr><w:pStyle w:val="{running}"/></w:pPr>'
+                  f'{_run(document.footer + " — page ", False, False, None)}{_field("PAGE")}'
+                  f'{_run(" / ", False, False, None)}{_field("NUMPAGES")}</w:p></w:ftr>')
+    files = {
+        "word/document.xml": document_xml.encode("utf-8"),
+        "word/header1.xml": header_xml.encode("utf-8"),
+        "word/footer1.xml": footer_xml.encode("utf-8"),
+        f"word/{kind}s.xml": notes.xml().encode("utf-8"),
+        "word/settings.xml": _settings(kind).encode("utf-8"),
+        "docProps/core.xml": _core(document, now).encode("utf-8"),
+        "docProps/app.xml": _app().encode("utf-8"),
     }
+    files.update(ref.parts)
+    files["word/_rels/document.xml.rels"] = _document_rels(ref, kind, body.links).encode("utf-8")
+    if notes.part.links:
+        files[f"word/_rels/{kind}s.xml.rels"] = _rels(
+            [(rid, HYPERLINK_TYPE, url, True) for url, rid in notes.part.links.items()]).encode("utf-8")
+    files["_rels/.rels"] = _rels([
+        ("rId1", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument", "word/document.xml", False),
+        ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "docProps/core.xml", False),
+        ("rId3", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties", "docProps/app.xml", False),
+    ]).encode("utf-8")
+    files["[Content_Types].xml"] = _content_types(files, kind).encode("utf-8")
+    order = ["[Content_Types].xml", "_rels/.rels"] + sorted(n for n in files if n not in ("[Content_Types].xml", "_rels/.rels"))
+    return deterministic_zip([(name, files[name]) for name in order], now)
 
 
-def _field(par, instr: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), instr)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    fld.append(run)
-    par._p.append(fld)
+def _field(instr: str) -> str:
+    return (f'<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>'
+            f'<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
 
 
-def _core_properties(document: Document) -> dict[str, str]:
-    """Core properties, in the order they are set; every value a string. The
-    dates (created, modified, last printed: the document's fixed date) and the
-    revision (1) are set in the skeleton."""
+def _settings(kind: str) -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:settings {NS}>'
+            '<w:zoom w:percent="100"/><w:defaultTabStop w:val="709"/><w:autoHyphenation/>'
+            '<w:hyphenationZone w:val="425"/><w:characterSpacingControl w:val="doNotCompress"/>'
+            f'<w:{kind}Pr><w:{kind} w:id="-1"/><w:{kind} w:id="0"/></w:{kind}Pr>'
+            '<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/>'
+            '<w:compatSetting w:name="overrideTableStyleFontSizeAndJustification" w:uri="http://schemas.microsoft.com/office/word" w:val="1"/>'
+            '<w:compatSetting w:name="enableOpenTypeFeatures" w:uri="http://schemas.microsoft.com/office/word" w:val="1"/>'
+            '<w:compatSetting w:name="doNotFlipMirrorIndents" w:uri="http://schemas.microsoft.com/office/word" w:val="1"/>'
+            '</w:compat><w:themeFontLang w:val="fr-FR"/><w:decimalSymbol w:val=","/><w:listSeparator w:val=";"/>'
+            "</w:settings>")
+
+
+def _core(document: Document, now: dt.datetime) -> str:
     meta = document.metadata
-    return {
-        "title": xml_safe(meta.title),
-        "author": xml_safe(meta.author or "motions"),
-        "last_modified_by": "motions",
-        "subject": xml_safe(meta.subject),
-        "keywords": ", ".join(meta.keywords),
-        "language": meta.language,
-        "category": document.kind_label,
-        "comments": _provenance_comment(meta.provenance),
-        "identifier": str(meta.provenance.get("commune_insee", "")),
-        "version": str(meta.provenance.get("library_version", "")),
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    prov = "; ".join(f"{k}={v}" for k, v in sorted(meta.provenance.items(), key=lambda kv: (kv[0] == "arguments", kv[0])))
+    prov = prov if len(prov) <= 255 else prov[:254] + "…"
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{_esc(meta.title)}</dc:title><dc:subject>{_esc(meta.subject)}</dc:subject>"
+            f"<dc:creator>{_esc(meta.author or 'motions')}</dc:creator><cp:keywords>{_esc(', '.join(meta.keywords))}</cp:keywords>"
+            f"<dc:description>{_esc(prov)}</dc:description><cp:lastModifiedBy>motions</cp:lastModifiedBy>"
+            f"<cp:revision>1</cp:revision><cp:category>{_esc(document.kind)}</cp:category>"
+            f"<dc:identifier>{_esc(str(meta.provenance.get('commune_insee', '')))}</dc:identifier>"
+            f"<dc:language>{_esc(meta.language)}</dc:language>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+            "</cp:coreProperties>")
+
+
+def _app() -> str:
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+            f"<Application>motions {_esc(__version__)}</Application><DocSecurity>0</DocSecurity>"
+            "<ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+            "<HyperlinksChanged>false</HyperlinksChanged></Properties>")
+
+
+def _rels(items) -> str:
+    rows = []
+    for rid, kind, target, external in items:
+        mode = ' TargetMode="External"' if external else ""
+        rows.append(f'<Relationship Id="{rid}" Type="{kind}" Target="{_attr(target)}"{mode}/>')
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{REL}">{"".join(rows)}</Relationships>'
+
+
+def _document_rels(ref: Reference, kind: str, links: dict) -> str:
+    base = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+    items = [("rIdS", base + "styles", "styles.xml", False),
+             ("rIdSet", base + "settings", "settings.xml", False),
+             ("rIdH1", base + "header", "header1.xml", False),
+             ("rIdF1", base + "footer", "footer1.xml", False),
+             ("rIdN", base + f"{kind}s", f"{kind}s.xml", False)]
+    for name, (rel, _) in KEPT_PARTS.items():
+        if name in ref.parts and rel != "styles":
+            items.append((f"rId{rel}", base + rel, name.removeprefix("word/"), False))
+    items += [(rid, HYPERLINK_TYPE, url, True) for url, rid in links.items()]
+    return _rels(items)
+
+
+def _content_types(files: dict, kind: str) -> str:
+    main = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    overrides = {
+        "word/document.xml": f"{main}.document.main+xml",
+        "word/header1.xml": f"{main}.header+xml",
+        "word/footer1.xml": f"{main}.footer+xml",
+        f"word/{kind}s.xml": f"{main}.{kind}s+xml",
+        "word/settings.xml": f"{main}.settings+xml",
+        "docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+        "docProps/app.xml": "application/vnd.openxmlformats-officedocument.extended-properties+xml",
     }
-
-
-CORE_PROPERTIES = ("title", "author", "last_modified_by", "subject", "keywords", "language", "category",
-                   "comments", "identifier", "version")
-
-
-def _provenance_comment(provenance: dict) -> str:
-    """The provenance as one line; core properties hold at most 255 characters,
-    so the long argument list goes last and is cut (the full list is in `motions explain`)."""
-    items = sorted(provenance.items(), key=lambda kv: (kv[0] == "arguments", kv[0]))
-    text = xml_safe("; ".join(f"{k}={v}" for k, v in items))
-    return text if len(text) <= 255 else text[:254] + "…"
-
-
-# --------------------------------------------------------------------------- the skeleton
-
-
-def _token(name: str) -> str:
-    return f"motions-placeholder-{name}-9f1c"
-
-
-_SENTINEL_DATE = dt.datetime(1901, 2, 3, 4, 5, 6)
-_SENTINEL_TEXT = _SENTINEL_DATE.strftime("%Y-%m-%dT%H:%M:%SZ")
-_BODY_PARAGRAPH = f"<w:p><w:r><w:t>{_token('body')}</w:t></w:r></w:p>"
-
-
-def _token_run(name: str) -> str:
-    return f"<w:r><w:t>{_token(name)}</w:t></w:r>"
-
-
-@dataclass(frozen=True)
-class _Part:
-    name: str
-    data: bytes  # uncompressed; for a templated part, its text with placeholders
-    compressed: bytes | None  # static parts only: compressed once
-    crc: int
-    templated: bool
-
-
-@dataclass(frozen=True)
-class _Skeleton:
-    parts: tuple[_Part, ...]
-    paragraph_style_ids: dict
-    character_style_ids: dict
-
-
-@lru_cache(maxsize=4)
-def _skeleton(path: str, _stamp: tuple) -> _Skeleton:
-    """The skeleton of a reference document: once per file version and process,
-    and kept on disk, so that a cold run need not import python-docx at all."""
-    data = Path(path).read_bytes()
-    key = _cache_key(data)
-    skeleton = _cached(key)
-    if skeleton is None:
-        skeleton = _build_skeleton(path, data)
-        _keep(key, skeleton)
-    return skeleton
-
-
-def _cache_key(reference: bytes) -> str:
-    """The reference's bytes, the styles we use, this writer's code and python-docx's install."""
-    import importlib.util
-
-    h = hashlib.sha256(reference)
-    h.update(repr(sorted(STYLES.items())).encode())
-    h.update(Path(__file__).read_bytes())
-    spec = importlib.util.find_spec("docx")
-    if spec is not None and spec.origin:
-        st = os.stat(spec.origin)
-        h.update(f"{spec.origin}:{st.st_mtime_ns}:{st.st_size}".encode())
-    return h.hexdigest()[:24]
-
-
-def _cache_file(key: str) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "motions" / f"docx-skeleton-{key}.pickle"
-
-
-def _cached(key: str) -> _Skeleton | None:
-    try:
-        with open(_cache_file(key), "rb") as fh:
-            skeleton = pickle.load(fh)
-    except Exception:  # noqa: BLE001 - no cache, or an unreadable one: build it
-        return None
-    return skeleton if isinstance(skeleton, _Skeleton) else None
-
-
-def _keep(key: str, skeleton: _Skeleton) -> None:
-    """Save the skeleton for the next runs; a cache that cannot be written is no error."""
-    import tempfile
-
-    target = _cache_file(key)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".docx-skeleton.", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(skeleton, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, target)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        # keep the eight most recent skeletons (each version of the writer or the reference makes one)
-        kept = sorted(target.parent.glob("docx-skeleton-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[8:]:
-            old.unlink()
-    except OSError:
-        pass
-
-
-def _build_skeleton(path: str, data: bytes) -> _Skeleton:
-    from docx import Document as load_docx
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-
-    doc = load_docx(io.BytesIO(data))
-    names = {s.name for s in doc.styles}
-    missing = [name for name in STYLES.values() if name not in names]
-    if missing:
-        raise LibraryError([f"{path}: the reference document lacks the style(s) {', '.join(missing)}; "
-                            "rebuild it with scripts/build_reference_docx.py or add them in Word"])
-    paragraph_ids, character_ids = {}, {}
-    for key, name in STYLES.items():
-        kind = doc.styles[name].type
-        if kind == WD_STYLE_TYPE.PARAGRAPH:
-            paragraph_ids[name] = doc.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
-        elif kind == WD_STYLE_TYPE.CHARACTER:
-            character_ids[name] = doc.part.get_style_id(name, WD_STYLE_TYPE.CHARACTER)
-
-    body = doc.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
-    doc.add_paragraph(_token("body"))
-
-    section = doc.sections[0]
-    header = section.header.paragraphs[0] if section.header.paragraphs else section.header.add_paragraph()
-    header.style = doc.styles[STYLES["running"]]
-    header.text = _token("header")
-    footer = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
-    footer.style = doc.styles[STYLES["running"]]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(_token("footer"))
-    _field(footer, "PAGE")
-    footer.add_run(" / ")
-    _field(footer, "NUMPAGES")
-
-    cp = doc.core_properties
-    for name in CORE_PROPERTIES:
-        setattr(cp, name, _token(name))
-    cp.created = _SENTINEL_DATE
-    cp.modified = _SENTINEL_DATE
-    cp.last_printed = _SENTINEL_DATE
-    cp.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-
-    import zipfile
-
-    tokens = [_token(n).encode() for n in ("body", "header", "footer", *CORE_PROPERTIES)] + [_SENTINEL_TEXT.encode()]
-    parts = []
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as z:
-        for info in z.infolist():
-            content = z.read(info.filename)
-            templated = any(t in content for t in tokens)
-            if templated:
-                parts.append(_Part(info.filename, content, None, 0, True))
-            else:
-                parts.append(_Part(info.filename, content, _deflate(content), zlib.crc32(content), False))
-    found = b"".join(p.data for p in parts if p.templated)
-    for needed in (_BODY_PARAGRAPH, _token_run("header"), _token_run("footer")):
-        if found.count(needed.encode()) != 1:  # pragma: no cover - python-docx changed how it writes
-            raise RuntimeError(f"the DOCX skeleton of {path} does not hold {needed} exactly once")
-    return _Skeleton(tuple(parts), paragraph_ids, character_ids)
-
-
-def _skeleton_for(ref: Path) -> _Skeleton:
-    st = ref.stat()
-    return _skeleton(str(ref), (st.st_mtime_ns, st.st_size))
-
-
-def _deflate(data: bytes) -> bytes:
-    """Raw deflate, as zipfile writes it (default level)."""
-    c = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    return c.compress(data) + c.flush()
-
-
-def _fill(part: _Part, values: dict[bytes, bytes]) -> bytes:
-    data = part.data
-    for token, value in values.items():
-        if token in data:
-            data = data.replace(token, value)
-    return data
-
-
-def render_docx(document: Document, template_dirs: list[Path]) -> bytes:
-    """The .docx bytes of ``document``."""
-    skeleton = _skeleton_for(reference_docx(template_dirs))
-    doc = _Body()
-
-    _para(doc, "kind", document.kind_label)
-    _para(doc, "title", document.title)
-    for line in document.subtitle:
-        _para(doc, "subtitle", line)
-    for p in document.notices:
-        _para(doc, "notice", p)
-    if document.expose:
-        _para(doc, "heading", HEADINGS["expose"])
-        for p in document.expose:
-            _para(doc, "expose", p)
-    _para(doc, "heading", HEADINGS["text"])
-    _para(doc, "intro", document.preamble)
-    for p in document.visas:
-        _para(doc, "visa", p)
-    for p in document.considerants:
-        _para(doc, "considerant", p)
-    for disp in document.dispositifs:
-        _para(doc, "intro", disp.intro)
-        for article in disp.articles:
-            _para(doc, "article_label", article.label)
-            for p in article.body:
-                _para(doc, "article", p)
-    for p in document.signature:
-        _para(doc, "signature", p)
-    if document.procedure:
-        _para(doc, "heading", HEADINGS["procedure"])
-        for p in document.procedure:
-            _para(doc, "notice", p)
-    if document.notes:
-        _para(doc, "heading", HEADINGS["notes"])
-        for note in document.notes:
-            par = doc.add_paragraph(style=STYLES["note"])
-            par.add_run(f"{note.number}.\t")
-            _add_inlines(par, note.body.inlines)
-    if document.sources:
-        _para(doc, "heading", HEADINGS["sources"])
-        for src in document.sources:
-            _para(doc, "source", src.body)
-
-    when = fixed_datetime(document.metadata.date)
-    running = _running_texts(document)
-    values = {
-        _BODY_PARAGRAPH.encode(): doc.xml(skeleton).encode(),
-        _token_run("header").encode(): _Run(running["header"], None).xml({}).encode(),
-        _token_run("footer").encode(): _Run(running["footer"], None).xml({}).encode(),
-        _SENTINEL_TEXT.encode(): when.strftime("%Y-%m-%dT%H:%M:%SZ").encode(),
-    }
-    for name, value in _core_properties(document).items():
-        values[_token(name).encode()] = _esc(value).encode()
-    return _zip(skeleton, values, when)
+    for name, (_, ctype) in KEPT_PARTS.items():
+        if name in files:
+            overrides[name] = ctype
+    rows = "".join(f'<Override PartName="/{n}" ContentType="{t}"/>' for n, t in overrides.items())
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f"{rows}</Types>")
 
 
 # --------------------------------------------------------------------------- a deterministic zip
@@ -472,24 +408,22 @@ _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")
 _END = struct.Struct("<4s4H2LH")
 
 
-def _zip(skeleton: _Skeleton, values: dict[bytes, bytes], when: dt.datetime) -> bytes:
-    """The zip ``zipfile`` would write (deflated, fixed timestamps, mode 0600),
-    reusing the compressed bytes of the unchanging parts."""
+def deterministic_zip(entries, when: dt.datetime) -> bytes:
+    """A zip of ``(name, bytes)`` entries, deflated, with one fixed timestamp
+    and mode 0600, so the same contents always give the same bytes."""
     year = max(when.year, 1980)
     dosdate = (year - 1980) << 9 | when.month << 5 | when.day
     dostime = when.hour << 11 | when.minute << 5 | (when.second // 2)
     out = io.BytesIO()
     central = []
-    for part in skeleton.parts:
-        if part.templated:
-            data = _fill(part, values)
-            compressed, crc = _deflate(data), zlib.crc32(data)
-        else:
-            data, compressed, crc = part.data, part.compressed, part.crc
+    for name_str, data in entries:
+        c = zlib.compressobj(6, zlib.DEFLATED, -15)
+        compressed = c.compress(data) + c.flush()
+        crc = zlib.crc32(data)
         try:
-            name, flags = part.name.encode("ascii"), 0
+            name, flags = name_str.encode("ascii"), 0
         except UnicodeEncodeError:
-            name, flags = part.name.encode("utf-8"), 0x800
+            name, flags = name_str.encode("utf-8"), 0x800
         offset = out.tell()
         out.write(_LOCAL.pack(b"PK\x03\x04", 20, 0, flags, 8, dostime, dosdate, crc, len(compressed), len(data),
                               len(name), 0))

@@ -1,63 +1,34 @@
 """Document -> PDF with WeasyPrint, through the HTML writer.
 
-WeasyPrint is imported only here (and only when a PDF is asked for), because
-importing it costs a third of a cold run. Fonts and the stylesheet are loaded
-once per process and kept warm for batch runs. Every resource goes through
-:class:`LocalOnlyFetcher`: no network, no file outside the template folders.
+Notes sit at the foot of their page (CSS ``float: footnote``); the PDF is
+tagged PDF/UA-1 by default (headings, lists, notes, links, language, title
+displayed), so that a council can publish it as the RGAA requires; another
+variant (``pdf/a-3u`` for archives) is an option. WeasyPrint is imported only
+here, and only when a PDF is asked for: importing it is a large part of a cold
+run. Fonts and stylesheets are built once per :class:`~motions.resources.Resources`
+and reused. Every resource goes through :class:`LocalOnlyFetcher`: no network,
+no file outside the template folders.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from ..document import Document
-from ..errors import LibraryError
-from .html import render_html
+from ..errors import SystemDependencyError, UsageError
+from . import missing_resources
+from .html import PAGE_TEMPLATE, STYLESHEET, page
 
-_CACHE: dict = {}
-
-
-def _import_without_library_search() -> None:
-    """Import WeasyPrint without ctypes' library search, which costs ~0.3 s cold.
-
-    WeasyPrint tries several names per system library; every name cffi cannot
-    open directly goes through ``ctypes.util.find_library``, which on Linux runs
-    ldconfig, then gcc and ld, in subprocesses. The names it tries last
-    (``libpango-1.0.so.0``, ``libpango-1.0.dylib``) open directly, so we import
-    with ``find_library`` answering "not found"; if that fails (an unusual
-    layout), WeasyPrint is imported again the ordinary way.
-    """
-    import ctypes.util
-    import sys
-
-    real = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
-    try:
-        from weasyprint.text import ffi
-
-        ok = ffi.harfbuzz_subset is not None or real("harfbuzz-subset") is None
-    except (OSError, ImportError):
-        ok = False
-    finally:
-        ctypes.util.find_library = real
-    if not ok:
-        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
-            del sys.modules[name]
+#: The PDF variants a user may ask for (WeasyPrint's names).
+VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "none")
 
 
 def import_weasyprint():
     """Import WeasyPrint, or say which system libraries to install."""
-    import sys
-
-    if "weasyprint.text.ffi" not in sys.modules:
-        _import_without_library_search()
     try:
-        import weasyprint  # noqa: F401
-        from weasyprint.text import ffi  # noqa: F401
+        import weasyprint
+        from weasyprint.text import ffi  # noqa: F401 - the part that loads Pango
     except (OSError, ImportError) as exc:
-        from ..errors import SystemDependencyError
-
         raise SystemDependencyError(
             f"WeasyPrint cannot start ({exc}). It needs Pango and HarfBuzz: on Debian or Ubuntu run "
             "`sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0`, "
@@ -66,72 +37,79 @@ def import_weasyprint():
     return weasyprint
 
 
-def _warn_slow_subsetting() -> None:
-    from weasyprint.text import ffi
+def font_config(resources):
+    def build():
+        from weasyprint.text.fonts import FontConfiguration
 
-    if getattr(ffi, "harfbuzz_subset", None) is None and not _CACHE.get("warned"):
-        _CACHE["warned"] = True
-        logging.getLogger("motions").warning(
-            "libharfbuzz-subset0 is not installed: WeasyPrint falls back to a font subsetter that is "
-            "several times slower. Install it with: sudo apt install libharfbuzz-subset0"
-        )
-
-
-def find_template_file(template_dirs: list[Path], relative: str) -> Path:
-    for d in template_dirs:
-        candidate = d / relative
-        if candidate.is_file():
-            return candidate
-    raise LibraryError([f"templates/{relative}: not found in any template folder"])
+        from weasyprint.text import ffi
+        if getattr(ffi, "harfbuzz_subset", None) is None:
+            logging.getLogger("motions").warning(
+                "libharfbuzz-subset0 is not installed: WeasyPrint falls back to a font subsetter that is "
+                "several times slower. Install it with: sudo apt install libharfbuzz-subset0")
+        return FontConfiguration()
+    return resources.memo("weasyprint:fonts", build)
 
 
-def _stylesheet(path: Path, fetcher, font_config):
-    from weasyprint import CSS
+def stylesheet(resources, relative: str, fetcher):
+    path = resources.find(relative)
 
-    key = ("css", str(path), path.stat().st_mtime_ns)
-    css = _CACHE.get(key)
-    if css is None:
-        css = _CACHE[key] = CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config)
-    return css
+    def build():
+        from weasyprint import CSS
+
+        return CSS(filename=str(path), url_fetcher=fetcher, font_config=font_config(resources))
+    return resources.memo(("weasyprint:css", str(path), path.stat().st_mtime_ns), build)
 
 
-def render_pdf_from_html(html: str, template_dirs: list[Path], css_relative: str | list[str],
-                         extra_roots: list[Path] | None = None, *, inspect=None,
-                         **options) -> tuple[bytes, list[str]]:
-    """Render HTML with the given stylesheet(s); returns the PDF bytes and refused URLs.
+def fetcher_for(resources, extra_roots=()):
+    from .fetcher import LocalOnlyFetcher
 
-    ``css_relative`` may list several stylesheets, applied in order (relative
-    URLs in the HTML resolve against the first one's folder). ``inspect``, if
-    given, is called with WeasyPrint's laid-out document before the PDF is
-    written: it may check the layout (pages, boxes) and raise to stop there.
+    return LocalOnlyFetcher(list(resources.template_dirs) + list(extra_roots))
+
+
+def html_to_pdf(html: str, resources, stylesheets: list[str], *, variant: str | None = "pdf/ua-1",
+                extra_roots=(), inspect=None, **options) -> bytes:
+    """Render HTML with the given stylesheets (template-relative paths).
+
+    ``inspect``, if given, is called with WeasyPrint's laid-out document before
+    the PDF is written: it may check the layout and raise to stop there.
+    Refused resources are reported as warnings naming each URL.
     """
     import_weasyprint()
     from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
-    from .fetcher import LocalOnlyFetcher
-
-    _warn_slow_subsetting()
-    font_config = _CACHE.get("fonts")
-    if font_config is None:
-        font_config = _CACHE["fonts"] = FontConfiguration()
-    roots = list(template_dirs) + list(extra_roots or [])
-    fetcher = LocalOnlyFetcher(roots)
-    relatives = [css_relative] if isinstance(css_relative, str) else list(css_relative)
-    css_paths = [find_template_file(template_dirs, rel) for rel in relatives]
-    stylesheets = [_stylesheet(path, fetcher, font_config) for path in css_paths]
-    base = css_paths[0].parent.as_uri() + "/"
+    if variant not in (None, "none") and variant not in VARIANTS and not variant.startswith("pdf/x"):
+        raise UsageError(f"unknown PDF variant '{variant}'; choose among {', '.join(VARIANTS)}.")
+    fetcher = fetcher_for(resources, extra_roots)
+    sheets = [stylesheet(resources, rel, fetcher) for rel in stylesheets]
+    base = resources.find(stylesheets[0]).parent.as_uri() + "/"
     options.setdefault("pdf_identifier", b"motions")
     options.setdefault("custom_metadata", True)
-    # render() then write_pdf() is what HTML.write_pdf() does, with room to inspect.
+    if variant not in (None, "none"):
+        options["pdf_variant"] = variant
+        options.setdefault("pdf_tags", True)
     document = HTML(string=html, base_url=base, url_fetcher=fetcher).render(
-        stylesheets=stylesheets, font_config=font_config, **options)
+        stylesheets=sheets, font_config=font_config(resources), **options)
     if inspect is not None:
         inspect(document)
     pdf = document.write_pdf(**options)
-    return pdf, fetcher.refused
+    for url in fetcher.refused:
+        logging.getLogger("motions").warning(
+            f"refused to load {url}: only files of the library may be used (no network, no other files)")
+    return pdf
 
 
-def render_pdf(document: Document, template_dirs: list[Path]) -> tuple[bytes, list[str]]:
-    html = render_html(document, template_dirs)
-    return render_pdf_from_html(html, template_dirs, "html/motion.css")
+class PdfWriter:
+    name = "pdf"
+    extension = ".pdf"
+    media_type = "application/pdf"
+    resources = (PAGE_TEMPLATE, STYLESHEET)
+    kinds = ("*",)
+
+    def check(self, template_dirs) -> list[str]:
+        return missing_resources(template_dirs, self.resources)
+
+    def write(self, document: Document, resources, options=None) -> bytes:
+        variant = options.pdf_variant if options is not None else "pdf/ua-1"
+        footnotes = "end" if document.notes == "endnotes" else "inline"
+        html = page(document, resources, footnotes=footnotes)
+        return html_to_pdf(html, resources, [STYLESHEET], variant=variant)

@@ -1,0 +1,255 @@
+"""``motions arguments``, ``motions sources`` and ``motions init``: edit the library.
+
+Thin commands: each parses its options and calls ``library_tools`` (list, show,
+check), ``scaffold`` (new files) or ``sources_io`` (bibliography in and out).
+The library folder comes from the main ``--library`` option (or the working
+directory); ``new`` and ``sources import`` also take it after the command.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import click
+
+from ..errors import LibraryError
+
+_LIBRARY_OPTION = click.option(
+    "--library", "library_dir", metavar="DIR", type=click.Path(file_okay=False),
+    help="Your library folder (default: the main --library option, or the working directory if it holds "
+         "motions-library.yaml).",
+)
+
+
+def _library_dir(obj, override: str | None = None) -> str | None:
+    return override or getattr(obj, "library_dir", None)
+
+
+def _library(obj):
+    """The loaded library: the one the main group already loaded, if any."""
+    if obj is not None and hasattr(obj, "library"):
+        return obj.library()
+    from ..library import load_library
+
+    return load_library(None)
+
+
+def _warn(message: str) -> None:
+    click.secho(f"Warning: {message}", fg="yellow", err=True)
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+@click.group("arguments")
+def arguments() -> None:
+    """Browse, check and write the arguments of the library."""
+
+
+@arguments.command("list")
+@click.option("--theme", "-t", metavar="THEME", help="Only this theme (see arguments/themes.yaml).")
+@click.option("--search", "-s", metavar="TEXT", help="Words to find in the id, title or text (accents and case ignored).")
+@click.option("--kind", type=click.Choice(["argument", "rebuttal"]), help="Only arguments, or only rebuttals.")
+@click.pass_obj
+def list_command(obj, theme, search, kind) -> None:
+    """List the arguments: id, kind, themes and title."""
+    from ..library_tools import argument_table, find_arguments
+
+    lib = _library(obj)
+    found = find_arguments(lib, theme=theme, search=search, kind=kind)
+    if not found:
+        click.echo("No argument matches.", err=True)
+        return
+    width = shutil.get_terminal_size((120, 24)).columns
+    for line in argument_table(found, width=width):
+        click.echo(line)
+    click.echo(f"({len(found)} of {len(lib.arguments)})", err=True)
+
+
+@arguments.command("show")
+@click.argument("arg_id", metavar="ID")
+@click.pass_obj
+def show_command(obj, arg_id) -> None:
+    """Show an argument in every form, with its sources and where it is used."""
+    from ..library_tools import describe_argument
+
+    click.echo(describe_argument(_library(obj), arg_id))
+
+
+@arguments.command("new")
+@click.option("--id", "arg_id", metavar="ID", help="The new argument's id (lowercase, hyphens); "
+              "the id of a shipped argument copies it into your library, to replace it there.")
+@click.option("--theme", "-t", metavar="THEME", help="Its theme (and folder).")
+@click.option("--kind", type=click.Choice(["argument", "rebuttal"]), default="argument", show_default=True)
+@_LIBRARY_OPTION
+@click.option("--edit/--no-edit", default=True, show_default=True, help="Open $EDITOR on the new file, then check it.")
+@click.pass_obj
+def new_command(obj, arg_id, theme, kind, library_dir, edit) -> None:
+    """Write a new argument file in your library, open it in $EDITOR, then check it."""
+    from ..library_tools import display_path
+    from ..scaffold import match_file_to_id, new_argument, open_in_editor, validate_new
+
+    made = new_argument(_library_dir(obj, library_dir), arg_id, theme=theme, kind=kind)
+    click.echo(f"Wrote {display_path(made.path)}")
+    if made.copied_from:
+        click.echo(f"  a copy of {display_path(made.copied_from)}: in your library, yours replaces it.")
+    editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
+    if not (edit and editor):
+        click.echo("Fill it in (every field has a comment), then run `motions arguments check`.")
+        return
+    open_in_editor(made.path, editor)
+    path = match_file_to_id(made.path)
+    if path != made.path:
+        click.echo(f"Renamed to {display_path(path)} (the file is named after the id).")
+    for w in validate_new(path, made.library):
+        _warn(w)
+    click.echo(f"{display_path(path)} is valid. See it with `motions arguments show {path.stem}`.")
+
+
+@click.command("check")
+@click.option("--strict", is_flag=True, help="Warnings fail too (those of your library, when you check one).")
+@click.pass_obj
+def check(obj, strict) -> None:
+    """Check the whole library (arguments, sources, templates, styles) and report every problem with file:line."""
+    _check(obj, strict)
+
+
+@arguments.command("check")
+@click.option("--strict", is_flag=True, help="Warnings fail too (those of your library, when you check one).")
+@click.pass_obj
+def check_command(obj, strict) -> None:
+    """Check the whole library and report every problem with file:line (the same as `motions check`)."""
+    _check(obj, strict)
+
+
+def _check(obj, strict) -> None:
+    from ..library_tools import check_library
+
+    strict = strict or bool(getattr(obj, "strict", False))
+    report = check_library(_library_dir(obj))
+    if report.errors:
+        for w in report.warnings if not strict else ():
+            click.echo(f"warning: {w}")
+        problems = report.errors + (report.warnings if strict else [])
+        n, w = len(report.errors), len(report.warnings)
+        raise LibraryError(problems, header=f"the library has {n} error{'s' if n != 1 else ''}"
+                                            f" and {w} warning{'s' if w != 1 else ''}:")
+    if strict and report.warnings:
+        w = len(report.warnings)
+        raise LibraryError(report.warnings, header=f"the library has {w} warning{'s' if w != 1 else ''}, "
+                                                   "which --strict makes fail:")
+    for w in report.warnings:
+        click.echo(f"warning: {w}")
+    click.echo(f"The library is valid: {report.describe_roots()}.")
+    for line in report.stats.lines():
+        click.echo(line)
+    if report.hidden_warnings:
+        click.echo(f"  ({report.hidden_warnings} warnings about the shipped library's files are not shown; "
+                   "check it alone with `motions arguments check` outside your library)")
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@click.group("sources")
+def sources() -> None:
+    """Import and export the bibliography (CSL-JSON, CSL-YAML, BibTeX)."""
+
+
+@sources.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--into", "into", type=click.Path(dir_okay=False),
+              help="The bibliography file to merge into (default: <library>/arguments/sources/imported.yaml).")
+@click.option("--overwrite", is_flag=True, help="Replace existing entries whose data differ.")
+@_LIBRARY_OPTION
+@click.pass_obj
+def import_command(obj, file, into, overwrite, library_dir) -> None:
+    """Merge FILE (CSL-JSON from Zotero, CSL-YAML, or BibTeX) into your library's sources."""
+    from ..library import find_user_library, inspect_library, shipped_root
+    from ..library_tools import display_path
+    from ..scaffold import refuse_installed, user_library
+    from ..sources_io import import_sources
+
+    chosen = _library_dir(obj, library_dir)
+    if into:
+        lib_dir = find_user_library(chosen)
+        target = Path(into)
+    else:
+        lib_dir = user_library(chosen)
+        target = lib_dir / "arguments" / "sources" / "imported.yaml"
+    refuse_installed(target)
+    lib, _errors = inspect_library(lib_dir, with_cwd=False)
+    report = import_sources(Path(file), target, existing=lib.sources, where=lib.source_where,
+                            same_root=lib_dir if lib_dir and lib_dir != shipped_root() else None,
+                            overwrite=overwrite)
+    verb = "Imported" if report.written else "Nothing to write from"
+    click.echo(f"{verb} {display_path(report.source)} into {display_path(report.target)}: {report.summary()}.")
+    for key in report.new:
+        click.echo(f"  new        {key}")
+    for c in report.conflicts:
+        state = "overwritten" if c.overwritten else "kept"
+        click.echo(f"  conflict   {c.key}: {', '.join(c.fields)} differ from {display_path(c.path)}:{c.line} "
+                   f"({state}{'; ' + c.blocked if c.blocked else ''})")
+    if report.ignored_fields:
+        click.echo(f"  BibTeX fields with no CSL place, left out: {', '.join(sorted(report.ignored_fields))}")
+
+
+@sources.command("export")
+@click.option("--format", "-f", "fmt", type=click.Choice(["csl-json", "csl-yaml", "bibtex"]), default="csl-json",
+              show_default=True, help="CSL-JSON is what Pandoc and Zotero read.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+@click.pass_obj
+def export_command(obj, fmt, output) -> None:
+    """Print the whole bibliography (shipped and yours merged)."""
+    from ..output import atomic_write
+    from ..sources_io import export_text
+
+    text = export_text(_library(obj).sources, fmt)
+    if output:
+        atomic_write(Path(output), text.encode("utf-8"))
+        click.echo(output)
+    else:
+        click.echo(text, nl=False)
+
+
+# --------------------------------------------------------------------------- init
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Add the missing files to a folder that is not empty "
+              "(existing files are never overwritten).")
+def init_command(folder, force) -> None:
+    """Create FOLDER as a library of your own, ready to edit."""
+    from ..library_tools import display_path
+    from ..scaffold import init_library
+
+    report = init_library(Path(folder), force=force)
+    for path in report.created:
+        click.echo(f"  created  {display_path(path)}")
+    for path in report.kept:
+        click.echo(f"  kept     {display_path(path)} (exists)")
+    click.echo(f"Your library is ready in {display_path(report.folder)}. Next: cd into it and run "
+               "`motions arguments new`, or pass --library to any command.")
+
+
+# --------------------------------------------------------------------------- schema
+
+
+@click.command("schema")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file instead of standard output.")
+def schema(output):
+    """Print the JSON Schema of argument files (for editor autocompletion)."""
+    import json
+
+    from ..output import atomic_write
+    from ..schema import argument_json_schema
+
+    text = json.dumps(argument_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output:
+        atomic_write(Path(output), text.encode())
+        click.echo(output)
+    else:
+        click.echo(text, nl=False)

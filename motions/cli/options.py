@@ -1,0 +1,144 @@
+"""Options shared by several commands, defined once (MkDocs' ``common_options``).
+
+Every command that names a commune, a motion, facts, a session date, a group,
+an output folder or formats uses these decorators, so an option has one
+spelling, one help text and one parser everywhere. Renamed options keep their
+old spelling for one release, with a deprecation warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+from ..log import warn
+
+
+@dataclass
+class State:
+    """What the main group's options set, shared by every command."""
+
+    library_dir: str | None = None
+    debug: bool = False
+    strict: bool = False
+    user_paths: list[Path] = field(default_factory=list)  # the user's own files, for --strict
+    _resources: object = None
+
+    def resources(self):
+        """The library and its resources, loaded once per command."""
+        if self._resources is None:
+            from ..resources import load
+
+            self._resources = load(self.library_dir)
+            lib = self._resources.library
+            if lib.user_root is not None:
+                self.user_paths.append(lib.user_root)
+                root = lib.user_root.resolve()
+                for finding in lib.warnings:  # the shipped library's are its maintainers' (`motions check`)
+                    if root in Path(finding.path).resolve().parents:
+                        warn(str(finding), path=finding.path)
+        return self._resources
+
+    def library(self):
+        return self.resources().library
+
+
+pass_state = click.make_pass_decorator(State, ensure=True)
+
+
+def parse_date(value: str | None, option: str = "--date") -> dt.date | None:
+    if not value:
+        return None
+    try:
+        day = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{option}: '{value}' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-14.") from None
+    if not 2000 <= day.year <= 2100:
+        raise UsageError(f"{option}: {day.isoformat()} is not a plausible session date.")
+    return day
+
+
+def _deprecated(old: str, new: str):
+    def callback(ctx, param, value):
+        if value is not None and value != param.default and value != ():
+            warn(f"{old} is deprecated and will be removed in the next release; use {new}")
+        return value
+    return callback
+
+
+def commune_argument(f):
+    return click.argument("commune")(f)
+
+
+def motion_option(f):
+    return click.option("--motion", "-m", "motion_id", default="biometrie", show_default=True,
+                        help="Motion template id (see `motions list`).")(f)
+
+
+def facts_option(f):
+    return click.option("--facts", "facts_file", type=click.Path(dir_okay=False),
+                        help="Local facts file (YAML, see `motions facts new`).")(f)
+
+
+def date_options(f):
+    f = click.option("--session-date", "old_session_date", metavar="YYYY-MM-DD", hidden=True,
+                     callback=_deprecated("--session-date", "--date"))(f)
+    return click.option("--date", "session_date", metavar="YYYY-MM-DD",
+                        help="Date of the council session (deadlines are computed from it).")(f)
+
+
+def group_option(f):
+    return click.option("--group", metavar="NAME", help="The presenting group, e.g. « Villejuif en commun ».")(f)
+
+
+def output_options(f):
+    f = click.option("--force", is_flag=True,
+                     help="Replace outputs even if they were edited since motions wrote them.")(f)
+    return click.option("--output", "-o", "out_dir", default="motions-out", show_default=True,
+                        type=click.Path(file_okay=False), help="Output folder.")(f)
+
+
+def selection_options(f):
+    f = click.option("--theme", "themes", multiple=True, help="Draw arguments from this theme (repeatable).")(f)
+    return click.option("--arguments", "-a", "argument_ids", metavar="ID,...",
+                        help="Use exactly these arguments, in this order.")(f)
+
+
+def overseas_option(f):
+    return click.option("--allow-overseas", is_flag=True,
+                        help="Draft for Saint-Pierre-et-Miquelon or Polynésie française (their own rules apply; "
+                             "read the dossier's points to check).")(f)
+
+
+def split_ids(value: str | None) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a.strip() for a in (value or "").split(",") if a.strip()))
+
+
+def session_date(new: str | None, old: str | None) -> dt.date | None:
+    return parse_date(new or old)
+
+
+def load_facts(state: State, facts_file: str | None):
+    from ..facts import load_facts as load
+
+    if facts_file:
+        state.user_paths.append(Path(facts_file))
+    return load(facts_file)
+
+
+def resolve_commune(query: str):
+    """The commune a query names; notices (a homonym chosen, a commune déléguée
+    routed to its commune nouvelle) are printed as warnings."""
+    from .. import communes
+
+    resolve = getattr(communes, "resolve", None)
+    if resolve is None:  # until the lookup work lands
+        return communes.lookup(query)
+    found = resolve(query)
+    for notice in found.notices:
+        warn(notice)
+    return found.commune

@@ -1,0 +1,93 @@
+"""The group's dossier: what it needs to table the motion, beside what is voted.
+
+The voted text carries nothing uncertain; the dossier carries the rest: how
+and by when to table the text in this commune (deadlines computed from the
+session date), the points to check before tabling (every unverified rule the
+text depends on, with where to check it), the state of the law and the date it
+was checked (with a warning when that date is over six months old), the
+answers to the usual objections, why each considérant was chosen, and the full
+list of sources. Its text is the template ``templates/documents/dossier.md.j2``,
+which users may edit like any other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from .. import bibliography, deadlines
+from ..document import Paragraph, Section
+from .build import typeset
+from .documents import compose_document
+
+#: The law-checked date older than this (days) draws a warning in the dossier.
+STALE_AFTER_DAYS = 183
+
+
+def compose_dossier(resources, commune, regime, motion, facts, options, selection, motion_doc, cited):
+    lib = resources.library
+    template = lib.document("dossier")
+    today = resources.now.date()
+    session = options.date or facts.session.date
+    law_checked = min(motion.meta.law_checked, regime.law_checked)
+    reference_day = session or today
+    chosen_ids = {e.argument.id for e in selection.chosen}
+    rebuttals = [e.argument for e in lib.arguments.values()
+                 if e.argument.kind == "rebuttal" and (e.argument.place is None or e.argument.id in chosen_ids)]
+    context = {
+        "commune": commune,
+        "regime": regime,
+        "facts": facts,
+        "motion": motion.meta,
+        "motion_title": motion_doc.title,
+        "motion_kind": motion_doc.sections[0].blocks[0].text if motion_doc.sections else "",
+        "group": options.group or (facts.group.name if facts.group else None),
+        "session_date": session,
+        "today": today,
+        "law_checked": law_checked,
+        "law_age_days": (reference_day - law_checked).days,
+        "law_stale": (reference_day - law_checked).days > STALE_AFTER_DAYS,
+        "deadlines": _deadlines(regime, session),
+        "decisions": [d for d in selection.decisions if d.argument_id.startswith("(") is False],
+        "arguments": {e.argument.id: e.argument for e in lib.arguments.values()},
+        "unanswered": selection.unanswered,
+        "rebuttals": rebuttals,
+        "unsourced_facts": facts.unsourced(),
+        "articles": motion_doc.articles(),
+        "addressee_label": lambda key: addressee_label(regime, key),
+    }
+    doc, keys = compose_document(resources, template, context, kind="dossier",
+                                 running_head=regime.running_head, notes=options.notes,
+                                 provenance=dict(motion_doc.metadata.provenance, document="dossier"))
+    all_keys = list(dict.fromkeys(list(cited) + list(keys)))
+    return _with_sources(doc, lib, all_keys)
+
+
+STANDING = {"mayor": "au maire", "state": "à l’État", "parliament": "au Parlement", "council": "au conseil",
+            "prefet": "au préfet"}
+
+
+def addressee_label(regime, key: str) -> str:
+    """« au préfet du Val-de-Marne »: the body an article asks, after « adressé »."""
+    body = regime.bodies.get(key)
+    return body.a if body is not None else STANDING.get(key, key)
+
+
+def _deadlines(regime, session: dt.date | None) -> dict:
+    out: dict = {}
+    conv = regime.convocation
+    if session is None or conv is None:
+        return out
+    out["latest_convocation"] = deadlines.latest_convocation(session, conv.days)
+    out["request_by"] = out["latest_convocation"] - dt.timedelta(days=1)
+    if conv.practice_days:
+        out["practice_convocation"] = deadlines.latest_convocation(session, conv.practice_days)
+    return out
+
+
+def _with_sources(doc, lib, keys: list[str]):
+    keys = sorted(dict.fromkeys(keys), key=lambda k: bibliography.sort_key(lib.sources[k]))
+    if not keys:
+        return doc
+    entries = tuple(Paragraph(typeset(bibliography.format_entry(lib.sources[k])), "source-entry") for k in keys)
+    return replace(doc, sections=doc.sections + (Section("sources", "Sources", entries),))

@@ -1,0 +1,105 @@
+"""Everything a render needs besides the request, in one explicit object.
+
+The library, the template lookup, the Jinja environments, WeasyPrint's font
+configuration and parsed stylesheets, the DOCX and ODT skeletons, the commune
+index and the fixed timestamp all live here. The caller (the CLI, a batch
+worker, the web application) builds one :class:`Resources` and passes it down;
+what is expensive to build is built once per Resources and reused, so a batch
+worker or the web server stays warm without any module-level cache
+(WeasyPrint's own API takes ``font_config=`` and ``cache=`` the same way;
+Sphinx keeps such state on ``app``).
+
+The only on-disk cache is :attr:`cache_dir`, in the XDG cache folder, keyed by
+content digest, safe to delete, and off when ``MOTIONS_NO_CACHE`` is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .errors import LibraryError
+from .library import Library
+
+
+def fixed_now() -> dt.datetime:
+    """The timestamp written into outputs: ``SOURCE_DATE_EPOCH`` when set, else now (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def default_cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/motions`` (or ``~/.cache/motions``); None when disabled."""
+    if os.environ.get("MOTIONS_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "motions"
+
+
+@dataclass
+class Resources:
+    library: Library
+    now: dt.datetime = field(default_factory=fixed_now)
+    cache_dir: Path | None = None
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        return self.library.template_dirs
+
+    @property
+    def reproducible(self) -> bool:
+        """True when ``SOURCE_DATE_EPOCH`` fixes the timestamps."""
+        return os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit()
+
+    def memo(self, key, build: Callable):
+        """The value built once for ``key`` in this Resources."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
+    def text_env(self):
+        from .templating import make_environment
+
+        return self.memo("env:text", lambda: make_environment(self.template_dirs, html=False))
+
+    def html_env(self):
+        from .templating import make_environment
+
+        def build():
+            from .writers.html import install_filters
+
+            env = make_environment(self.template_dirs, html=True)
+            install_filters(env)
+            return env
+        return self.memo("env:html", build)
+
+    def find(self, relative: str) -> Path:
+        """The first template folder's file at ``relative`` (the user's win), never
+        through a link leading outside that folder."""
+        for folder in self.template_dirs:
+            path = folder / relative
+            if path.is_file():
+                real, top = path.resolve(), folder.resolve()
+                if top not in real.parents:
+                    raise LibraryError([f"{path}:1: is a link to a file outside the library ({real})"])
+                return path
+        raise LibraryError([f"templates/{relative}: not found in any template folder"])
+
+    def read_bytes(self, relative: str) -> bytes:
+        path = self.find(relative)
+        return self.memo(("bytes", str(path)), path.read_bytes)
+
+
+def load(library_dir: Path | str | None = None, *, with_cwd: bool = True, shipped_arguments: bool = True,
+         cache: bool = True) -> Resources:
+    """Load the library and wrap it in a fresh Resources."""
+    from .library import load_library
+
+    lib = load_library(library_dir, with_cwd=with_cwd, shipped_arguments=shipped_arguments)
+    return Resources(lib, cache_dir=default_cache_dir() if cache else None)
