@@ -443,8 +443,8 @@ def test_mamoudzou(index):
     assert "authentifié" in whats(r)
 
 
-@pytest.mark.parametrize("code, name", [("97209", "la collectivité territoriale de Martinique"),
-                                        ("97302", "la collectivité territoriale de Guyane")])
+@pytest.mark.parametrize("code, name", [("97209", "la Collectivité territoriale de Martinique"),
+                                        ("97302", "la Collectivité territoriale de Guyane")])
 def test_collectivites_territoriales_uniques(index, code, name):
     r = regime(index, code)
     assert r.bodies["collectivite"].name == name
