@@ -933,6 +933,20 @@ class CommuneIndex:
                 add(self._get_many(self._keys.find(found)))
         return results[:limit]
 
+    def communes_deleguees(self, insee: str) -> list[tuple[str, str]]:
+        """The communes déléguées (INSEE code, name) of a commune nouvelle, in code
+        order; [] for any other commune. The regime needs them: the council of the
+        commune nouvelle is the only one that votes. Indexed on first use."""
+        by_parent = getattr(self, "_deleguees_by_parent", None)
+        if by_parent is None:
+            by_parent = {}
+            for line in self._former.lines():
+                code, _key, name, kind, parent = line.decode("utf-8").split("\t")[:5]
+                if kind == "d":
+                    by_parent.setdefault(parent, []).append((code, name))
+            self._deleguees_by_parent = by_parent
+        return sorted(by_parent.get(insee, []))
+
 
 def _error(kind: str, message: str) -> Exception:
     """Make a user-facing error; ``motions.errors`` (and click) is only imported

@@ -15,6 +15,9 @@ Templates read the record; no code or template tests a département code.
 
 Rules marked UNVERIFIED in the reference sheet never reach the voted text:
 they become :class:`Check` items in the dossier, saying what to check and where.
+
+This module holds the record and :func:`regime_for`; ``motions.regime_rules``
+reads and checks the rules file, ``motions.regime_build`` fills the record.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class Check:
     what: str  # French: what to check
     where: str  # French: where to check it (a text, an office, a page)
     why: str = ""  # French: why it matters for this motion
+    ref: str = ""  # the reference-sheet section the point comes from ("regimes-and-powers §1.4")
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,11 @@ class DataProtection:
     applies as such; where it does not (Saint-Pierre-et-Miquelon, Polynésie
     française), the loi Informatique et Libertés applies and refers to the
     rules in force in metropolitan France. ``visas`` are the visa lines a motion
-    uses (Pandoc citations included), in order.
+    uses (Pandoc citations included), in order. ``purpose_clause`` is the
+    clause a considérant uses to say which instrument applies, by purpose
+    (« selon leur finalité, ces traitements relèvent soit du règlement (UE)
+    2016/679, soit de la directive (UE) 2016/680 et du titre III de la loi
+    n° 78-17 ... »), citations included, without "Considérant que".
     """
 
     rgpd: bool
@@ -109,6 +117,7 @@ class DataProtection:
     lil: bool
     ai_act: bool
     visas: tuple[str, ...]
+    purpose_clause: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,11 +154,124 @@ class Regime:
     checks: tuple[Check, ...] = ()  # points to check before tabling (dossier)
     notices: tuple[str, ...] = ()  # French sentences for the dossier about this regime
     law_checked: dt.date = LAW_CHECKED
+    # -- added with regime_for --------------------------------------------------
+    chair_feminine: str = ""  # "la maire", "la maire de Paris": the holder's gender is not ours to know
+    fait_a: str = ""  # "Fait à Villejuif", "Fait au Mans", "Fait à Lyon" (for a Lyon arrondissement)
+    police_shared_with: Body | None = None  # Paris: the maire de Paris's listed powers; Lyon area: traffic police
+    reglement_interieur_from: int | None = None  # population from which the RI is compulsory (1,000; 3,500)
+    refs: tuple[str, ...] = ()  # the reference-sheet sections this record rests on
 
     @property
     def the_council(self) -> str:
         return self.council
 
     def describe(self) -> list[str]:
-        """The record as English-labelled lines, for `motions communes show`."""
-        raise NotImplementedError  # implemented with regime_for
+        """The record as English-labelled lines, for `motions communes show`.
+
+        Values stay in French (they are what the motion prints); labels are
+        English like the rest of the CLI. Citations are shown as written.
+        """
+        lines = [
+            f"regime: {self.label} [{self.id}]",
+            f"council: {self.council_title} ({self.council}; {_size(self.council_size)})",
+            f"chair: {self.chair} / {self.chair_feminine}",
+            f"signatories: {self.members}",
+            f"running head: {self.running_head}; signed: « {self.fait_a} »",
+            f"act goes to: {_body_line(self.act_recipient)}",
+            f"cameras authorised by: {_body_line(self.camera_authority)}",
+            f"police: {_body_line(self.police_authority)}",
+        ]
+        if self.police_shared_with is not None:
+            lines.append(f"police shared with: {_body_line(self.police_shared_with)}")
+        lines += [
+            f"population: {self.population:,} — {self.population_note}",
+            f"convocation: {_convocation_line(self.convocation)}",
+            f"règlement intérieur: {_ri_line(self.reglement_interieur, self.reglement_interieur_from)}",
+            f"forced session: {_forced_line(self.forced_session, self.council_size)}",
+            f"can deliberate: {'yes' if self.can_deliberate else 'no (vœux only)'}",
+            f"small commune: {'yes' if self.small else 'no'}",
+        ]
+        if self.commune_nouvelle:
+            lines.append("communes déléguées: " + ", ".join(self.commune_nouvelle))
+        lines.append("vœu basis:")
+        lines += [f"  {v}" for v in self.voeu_visas]
+        lines.append("police visas:")
+        lines += [f"  {v}" for v in self.police_visas]
+        dp = self.data_protection
+        applies = ", ".join(
+            f"{name} {'yes' if flag else 'no'}"
+            for name, flag in (("RGPD", dp.rgpd), ("directive 2016/680", dp.directive),
+                               ("LIL", dp.lil), ("AI Act", dp.ai_act))
+        )
+        lines.append(f"data protection: {applies}")
+        lines += [f"  {v}" for v in dp.visas]
+        if dp.purpose_clause:
+            lines.append(f"  considérant: {dp.purpose_clause}")
+        lines.append("bodies a vœu may address:")
+        lines += [f"  {role}: {_body_line(body)}" for role, body in self.bodies.items()]
+        if self.checks:
+            lines.append(f"checks ({len(self.checks)}):")
+            for c in self.checks:
+                lines.append(f"  - {c.what}")
+                lines.append(f"    where: {c.where}")
+                if c.why:
+                    lines.append(f"    why: {c.why}")
+        if self.notices:
+            lines.append("notices:")
+            lines += [f"  - {n}" for n in self.notices]
+        lines.append(f"law checked: {self.law_checked.isoformat()}; sources: {'; '.join(self.refs)}")
+        return lines
+
+
+def _size(size: int | None) -> str:
+    return f"{size} members" if size else "size not stated"
+
+
+def _body_line(body: Body) -> str:
+    likely = " (likely)" if body.confidence == "likely" else ""
+    return f"{body.name}{likely} — {body.decides}" + (f" {body.basis}" if body.basis else "")
+
+
+def _convocation_line(conv: Convocation | None) -> str:
+    if conv is None:
+        return "not stated"
+    unit = "jour franc" if conv.days == 1 else "jours francs" if conv.franc else "jours"
+    text = f"{conv.days} {unit} before the sitting; urgency: {conv.urgency}"
+    if conv.note_de_synthese:
+        text += "; with a note explicative de synthèse"
+    if conv.practice_days:
+        text += f"; règlement intérieur practice {conv.practice_days} jours francs (to check)"
+    return f"{text} {conv.basis}"
+
+
+def _ri_line(compulsory: bool | None, threshold: int | None) -> str:
+    if compulsory is None:
+        return "unknown here (see checks)"
+    when = f" (from {threshold:,} inhabitants)" if threshold else ""
+    return ("compulsory" if compulsory else "not compulsory") + when
+
+
+def _forced_line(forced: ForcedSession | None, size: int | None) -> str:
+    if forced is None:
+        return "no route stated for this council"
+    count = f"{forced.members} of {size} members" if forced.members else "number unknown (size not stated)"
+    deadline = (f"the mayor convenes within {forced.deadline_days} days" if forced.deadline_days
+                else "no deadline set by the text")
+    return f"{forced.share} des membres ({count}); {deadline} {forced.basis}"
+
+
+def regime_for(commune, *, allow_overseas: bool = False, index=None) -> Regime:
+    """The regime of ``commune`` (a :class:`motions.communes.Commune`).
+
+    Raises :class:`motions.errors.UnsupportedCommune` with a sentence saying why
+    for the territories that have no commune or whose communes follow another
+    code (New Caledonia, Saint-Barthélemy, Saint-Martin, Wallis-et-Futuna, the
+    TAAF, Clipperton, the uninhabited villages of the Meuse), and for
+    Saint-Pierre-et-Miquelon and French Polynesia unless ``allow_overseas``.
+    ``index`` is the :class:`~motions.communes.CommuneIndex` the commune comes
+    from (the shipped one by default): a commune nouvelle's communes déléguées
+    and the arrondissements of a Paris or Marseille council are read from it.
+    """
+    from .regime_build import build
+
+    return build(commune, allow_overseas=allow_overseas, index=index)
