@@ -150,7 +150,8 @@ def sources() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--into", "into", type=click.Path(dir_okay=False),
               help="The bibliography file to merge into (default: <library>/arguments/sources/imported.yaml).")
-@click.option("--overwrite", is_flag=True, help="Replace existing entries whose data differ.")
+@click.option("--overwrite", is_flag=True, help="Override shipped entries whose data differ "
+              "(entries already in the target file are always updated in place).")
 @_LIBRARY_OPTION
 @click.pass_obj
 def import_command(obj, file, into, overwrite, library_dir) -> None:
@@ -172,16 +173,8 @@ def import_command(obj, file, into, overwrite, library_dir) -> None:
     report = import_sources(Path(file), target, existing=lib.sources, where=lib.source_where,
                             same_root=lib_dir if lib_dir and lib_dir != shipped_root() else None,
                             overwrite=overwrite)
-    verb = "Imported" if report.written else "Nothing to write from"
-    click.echo(f"{verb} {display_path(report.source)} into {display_path(report.target)}: {report.summary()}.")
-    for key in report.new:
-        click.echo(f"  new        {key}")
-    for c in report.conflicts:
-        state = "overwritten" if c.overwritten else "kept"
-        click.echo(f"  conflict   {c.key}: {', '.join(c.fields)} differ from {display_path(c.path)}:{c.line} "
-                   f"({state}{'; ' + c.blocked if c.blocked else ''})")
-    if report.ignored_fields:
-        click.echo(f"  BibTeX fields with no CSL place, left out: {', '.join(sorted(report.ignored_fields))}")
+    for line in report.lines(display_path):
+        click.echo(line)
 
 
 @sources.command("export")

@@ -328,6 +328,7 @@ class _Loader:
                 self.errors.append(f"{path}:{line}: source '{key}' has no title")
             if not item.get("issued"):
                 self.warnings.append(f"{path}:{line}: source '{key}' has no date ('issued')")
+            self.errors += [f"{path}:{line}: source '{key}': {p}" for p in _date_problems(item)]
             yield key, item, line
 
     def _argument(self, path: Path) -> ArgumentEntry | None:
@@ -537,3 +538,9 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
         return None, text
     header = m.group(1)
     return header, "\n" * m.group(0).count("\n") + text[m.end():]
+
+
+def _date_problems(item: dict) -> list[str]:
+    from .sources_io import date_problems  # here: sources_io imports this module
+
+    return date_problems(item)
