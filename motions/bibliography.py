@@ -589,7 +589,9 @@ def author_in_text(item: dict) -> str:
     kind = item.get("type")
     if kind == "legal_case":
         authority = str(item.get("authority") or item.get("publisher") or "").strip()
-        return _with_article(authority) if authority else court_abbrev(authority)
+        if authority.lower().startswith(("tribunal ", "cour administrative d")):
+            authority = authority[:1].lower() + authority[1:]  # « le tribunal administratif de Caen »
+        return _with_article(authority) if authority else ""
     if kind in LEGISLATION:
         title = short_legal_title(item)
         if legal_title(item).startswith("Code ") and not item.get("title-short"):

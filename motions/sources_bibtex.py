@@ -228,7 +228,7 @@ def bibtex_to_csl(entry_type: str, key: str, fields: dict, decode) -> tuple[dict
     if lang:
         item["language"] = language_tag(_clean(lang, decode))
     _dates(item, fields)
-    notes = [_clean(fields[f], decode) if f != "extra" else str(fields[f])
+    notes = ["\n".join(_clean(line, decode) for line in str(fields[f]).splitlines())
              for f in ("note", "annotation", "annote", "extra") if fields.get(f)]
     if notes:
         parse_note("\n".join(notes), item)

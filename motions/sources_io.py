@@ -201,8 +201,12 @@ def parse_note(note: str, item: dict) -> None:
         m = re.match(r"^\s*([A-Za-z][\w .-]*?)\s*:\s*(.+?)\s*$", line)
         label = m.group(1).lower() if m else ""
         uri = ZOTERO_URI.search(line)
-        if uri and (not m or label in ("uri", "zotero", "zotero uri", "item uri")) or (uri and uri.group() == line.strip()):
+        if uri:
             item.setdefault("custom", {}).setdefault("zotero_uri", uri.group())
+            line = line.replace(uri.group(), "").strip()
+            line = "" if re.fullmatch(r"(?i)(zotero|uri|zotero uri|item uri)?\s*:?", line) else line
+            if line:
+                rest.append(line)
         elif m and label in NOTE_FIELDS:
             _set_note_field(item, NOTE_FIELDS[label], m.group(2))
         elif line.strip():
@@ -746,7 +750,6 @@ def import_sources(source: Path, target: Path, *, existing: dict[str, dict], whe
     report = ImportReport(source, target, ignored_fields=ignored)
     in_target = {i["id"]: i for i in current}
     index = {i["id"]: n for n, i in enumerate(current)}
-    target_lines = {i["id"]: line for i, line in zip(current, shape.lines)}
     elsewhere = {k: from_csl({**v, "id": k})[0] for k, v in existing.items() if k not in in_target}
     replaced: dict[int, dict] = {}
     added: list[dict] = []

@@ -257,6 +257,7 @@ def test_author_date_and_author_in_text():
     assert bib.author_in_text(MUCCHIELLI) == "Laurent Mucchielli"
     assert bib.author_in_text(CE) == "le Conseil d'État"
     assert bib.author_in_text(COMPTES) == "la Cour des comptes"
+    assert bib.author_in_text({**CE, "authority": "Tribunal administratif de Caen"}) == "le tribunal administratif de Caen"
     assert bib.author_in_text(CGCT) == "le code général des collectivités territoriales"
     assert bib.author_in_text({"id": "q", "type": "webpage", "author": [{"literal": "La Quadrature du Net"}],
                                "title": "Technopolice"}) == "La Quadrature du Net"

@@ -209,6 +209,14 @@ def test_bibtex_languages_translators_and_web_pages(tmp_path):
     assert s["f"]["type"] == "document" and s["f"]["publisher"] == "Distribué en réunion"
 
 
+def test_a_zotero_uri_in_a_bibtex_note_is_the_items_identity_and_the_rest_a_remark(tmp_path):
+    body = ("@book{k, title = {T}, year = 2020,\n  note = {zotero://select/items/1_ABCD2345\nÀ relire avant usage}}\n"
+            "@book{g, title = {G}, year = 2020, annotation = {http://zotero.org/groups/12345/items/ABCD2346}}\n")
+    _, s, _ = _import_bib(tmp_path, body)
+    assert s["k"]["custom"] == {"zotero_uri": "zotero://select/items/1_ABCD2345", "remark": "À relire avant usage"}
+    assert s["g"]["custom"] == {"zotero_uri": "http://zotero.org/groups/12345/items/ABCD2346"}
+
+
 def test_the_same_web_page_from_csl_json_and_from_bibtex_is_the_same_item(tmp_path):
     from motions.bibliography import format_entry
     from motions.document import plain_text
@@ -288,9 +296,10 @@ def _pandoc_cites(bibliography: Path, keys: list[str], tmp_path: Path) -> tuple[
 
 @pytest.mark.skipif(PANDOC is None, reason="pandoc is not installed")
 @pytest.mark.parametrize("fmt, suffix", [("csl-yaml", ".yaml"), ("csl-json", ".json")])
-def test_pandoc_reads_the_export_without_warning_and_resolves_every_citation(tmp_path, fmt, suffix):
+@pytest.mark.parametrize("fixture", ["items.json", "items.bib"])
+def test_pandoc_reads_the_export_without_warning_and_resolves_every_citation(tmp_path, fixture, fmt, suffix):
     lib = empty_library(tmp_path / "lib")
-    run("--library", lib, "sources", "import", ZOTERO / "items.json")
+    run("--library", lib, "sources", "import", ZOTERO / fixture)
     out = tmp_path / f"sources{suffix}"
     run("--library", lib, "sources", "export", "--format", fmt, "-o", out)
     if fmt == "csl-yaml":

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..document import HEADINGS, Document, Emph, NoteRef, Paragraph, Strong, Text
+from ..document import HEADINGS, Document, Emph, Link, NoteRef, Paragraph, Strong, Text
 from ..errors import LibraryError
 from .docx_styles import STYLES
 from .common import fixed_datetime, xml_safe
@@ -152,6 +152,8 @@ def _add_inlines(par, inlines, *, italic=False, bold=False):
             _add_inlines(par, node.children, italic=not italic, bold=bold)
         elif isinstance(node, Strong):
             _add_inlines(par, node.children, italic=italic, bold=True)
+        elif isinstance(node, Link):  # hook for the bibliography's links: the text, until the writer links it
+            _add_inlines(par, node.children, italic=italic, bold=bold)
         elif isinstance(node, NoteRef):
             if prev_was_note:  # adjacent calls: ¹,²  not ¹²
                 par.add_run(",", style=STYLES["noteref"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from ..document import HEADINGS, Document, Emph, NoteRef, Paragraph, Strong, Text
+from ..document import HEADINGS, Document, Emph, Link, NoteRef, Paragraph, Strong, Text
 from ..templating import make_environment, template_error
 from .common import fixed_datetime, xml_safe
 
@@ -30,6 +30,8 @@ def inline_html(value) -> Markup:
             parts.append(f"<em>{inline_html(node.children)}</em>")
         elif isinstance(node, Strong):
             parts.append(f"<strong>{inline_html(node.children)}</strong>")
+        elif isinstance(node, Link):
+            parts.append(f'<a href="{escape(xml_safe(node.url))}">{inline_html(node.children)}</a>')
         elif isinstance(node, NoteRef):
             sep = '<span class="noteref">,</span>' if prev_was_note else ""
             parts.append(f'{sep}<a class="noteref" href="#note-{node.number}">{node.number}</a>')
