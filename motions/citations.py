@@ -74,6 +74,11 @@ IN_TEXT_AT = re.compile(rf"@(?P<key>{_KEY}|{_BRACED_KEY})(?:\s?\[(?P<loc>[^\[\]@
 SUSPECT = re.compile(r"\[[^\[\]]*(?<![\w.])-?@|(?<![\w.@])-?@(?=\S)")
 
 
+def is_key(key: str) -> bool:
+    """Can ``key`` be written as a bare citation key (``@key``)?"""
+    return re.fullmatch(_KEY, key) is not None
+
+
 def in_text(key: str, loc: str | None, where: str = "") -> Cite:
     """``@key`` or ``@key [p. 3]`` in running text."""
     locator, label, suffix = parse_locator(loc) if loc else ("", "", "")

@@ -485,6 +485,9 @@ class _Loader:
                 self.errors.append(f"{path}:{line}: source '{key}' has no title")
             if not item.get("issued"):
                 self.warnings.append(Finding(path, line, f"source '{key}' has no date ('issued')"))
+            from .sources_io import date_problems  # here: sources_io imports this module
+
+            self.errors += [f"{path}:{line}: source '{key}': {p}" for p in date_problems(item)]
             for field_name, value in _strings(item):
                 bad = INVALID_XML_CHAR.search(value)
                 if bad:

@@ -243,7 +243,7 @@ def test_show_prints_every_form_the_condition_the_sources_and_the_use(tmp_path):
     as_in_documents = plain_text(tuple(format_citation(lib.sources["cnil-2019-rf"], "p. 4")))
     assert f"[@cnil-2019-rf, p. 4] {as_in_documents}" in flat
     assert "Reconnaissance faciale : pour un débat à la hauteur des enjeux" in as_in_documents
-    assert "2019, p. 4. https://www.cnil.fr/" in as_in_documents
+    assert "2019, p. 4, https://www.cnil.fr/" in as_in_documents
     assert "arguments/sources/test.yaml:" in out
     assert "Used by:      motion template 'biometrie'" in out
     missing = run("--library", lib_dir, "arguments", "show", "visage-identife", ok=False)
@@ -471,42 +471,41 @@ def _sources_of(lib_dir: Path) -> dict:
     return lib.sources
 
 
-def test_import_csl_json_merges_by_key_and_reports_conflicts(tmp_path):
+def test_import_csl_json_updates_the_target_in_place_field_by_field_and_keeps_its_comments(tmp_path):
     lib = copy_root(IMPORT / "library", tmp_path / "lib")
     target = lib / "arguments/sources/existing.yaml"
     result = run("--library", lib, "sources", "import", IMPORT / "zotero.json", "--into", target)
     out = result.output
-    assert "2 new, 1 unchanged, 1 conflict (existing entries kept; --overwrite replaces them)" in out
-    assert "conflict   dupont-2021-villes: title, issued differ from lib/arguments/sources/existing.yaml:10 (kept)" in out
+    assert "2 new, 2 updated, 0 unchanged, 0 conflicts" in out
+    assert ("  updated    dupont-2021-villes\n"
+            "      title: 'Villes sous surveillance' -> 'Villes sous surveillance : enquête'\n"
+            "      issued: 2021 -> 2022\n"
+            "      custom.zotero_uri: added 'http://zotero.org/users/local/kq3Zx1/items/EF56GH78'\n") in out
+    assert "  updated    cnil-2019-rf\n      custom.zotero_uri: added" in out  # Zotero's identity recorded
     assert "new        martin-2023-capteurs" in out and "new        petit-2024-carte" in out  # a key made for it
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Sources already in the library")  # comments kept
-    assert "# Technopolice: the import brings" in text
-    sources = _sources_of(lib)
-    assert sources["dupont-2021-villes"]["title"] == "Villes sous surveillance"  # kept
-    martin = sources["martin-2023-capteurs"]
-    assert martin["author"] == [{"family": "Martin", "given": "Léa"}, {"family": "Bernard", "given": "Paul"}]
-    assert martin["issued"] == {"date-parts": [[2023, 5]]} and martin["DOI"] == "10.5555/exemple.2023.12"
-    assert "citation-key" not in martin and sources["petit-2024-carte"]["accessed"] == {"date-parts": [[2026, 11, 20]]}
-    again = run("--library", lib, "sources", "import", IMPORT / "zotero.json", "--into", target)
-    assert "0 new, 3 unchanged, 1 conflict" in again.output and "Nothing to write" in again.output
-    assert target.read_text(encoding="utf-8") == text
-
-    over = run("--library", lib, "sources", "import", IMPORT / "zotero.json", "--into", target, "--overwrite")
-    assert "(1 overwritten, 0 kept)" in over.output
-    text = target.read_text(encoding="utf-8")
     assert "# Technopolice: the import brings" in text and text.count("id: dupont-2021-villes") == 1
     sources = _sources_of(lib)
     assert sources["dupont-2021-villes"]["title"] == "Villes sous surveillance : enquête"
     assert sources["dupont-2021-villes"]["issued"] == {"date-parts": [[2022]]}
+    martin = sources["martin-2023-capteurs"]
+    assert martin["author"] == [{"family": "Martin", "given": "Léa"}, {"family": "Bernard", "given": "Paul"}]
+    assert martin["issued"] == {"date-parts": [[2023, 5]]} and martin["DOI"] == "10.5555/exemple.2023.12"
+    assert "citation-key" not in martin and sources["petit-2024-carte"]["accessed"] == {"date-parts": [[2026, 11, 20]]}
+    assert martin["custom"] == {"zotero_uri": "http://zotero.org/users/local/kq3Zx1/items/IJ90KL12"}
     assert list(sources) == ["cnil-2019-rf", "dupont-2021-villes", "martin-2023-capteurs", "petit-2024-carte"]
+    text = target.read_text(encoding="utf-8")
+    again = run("--library", lib, "sources", "import", IMPORT / "zotero.json", "--into", target)
+    assert "0 new, 0 updated, 4 unchanged, 0 conflicts" in again.output and "Nothing to write" in again.output
+    assert target.read_text(encoding="utf-8") == text
 
 
 def test_import_bibtex_converts_types_names_dates_and_fields(tmp_path):
     lib = copy_root(IMPORT / "library", tmp_path / "lib")
     result = run("--library", lib, "sources", "import", IMPORT / "refs.bib")
     target = lib / "arguments/sources/imported.yaml"
-    assert "into lib/arguments/sources/imported.yaml: 7 new, 0 unchanged, 0 conflicts" in result.output
+    assert "into lib/arguments/sources/imported.yaml: 7 new, 0 updated, 0 unchanged, 0 conflicts" in result.output
     assert "left out: keywords" in result.output
     assert target.read_text(encoding="utf-8").startswith("# Sources imported with `motions sources import`")
     s = _sources_of(lib)
@@ -569,10 +568,10 @@ def test_export_round_trips(tmp_path):
     out = tmp_path / "all.json"
     run("--library", lib, "sources", "export", "-o", out)
     again = run("--library", lib, "sources", "import", out, "--into", tmp_path / "copy.yaml")
-    assert f"0 new, {len(sources)} unchanged, 0 conflicts" in again.output
-    # CSL-YAML: the same data
+    assert f"0 new, 0 updated, {len(sources)} unchanged, 0 conflicts" in again.output
+    # CSL-YAML: the same data, under the `references:` key Pandoc wants
     as_yaml = yaml.safe_load(run("--library", lib, "sources", "export", "--format", "csl-yaml").stdout)
-    assert as_yaml == exported
+    assert as_yaml == {"references": exported}
     # BibTeX into an empty library: titles, names and dates survive for the works BibTeX can describe
     fresh = tmp_path / "fresh"
     (fresh / "arguments").mkdir(parents=True)

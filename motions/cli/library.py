@@ -162,7 +162,8 @@ def sources() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--into", "into", type=click.Path(dir_okay=False),
               help="The bibliography file to merge into (default: <library>/arguments/sources/imported.yaml).")
-@click.option("--overwrite", is_flag=True, help="Replace existing entries whose data differ.")
+@click.option("--overwrite", is_flag=True, help="Override shipped entries whose data differ "
+              "(entries already in the target file are always updated in place).")
 @_LIBRARY_OPTION
 @click.pass_obj
 def import_command(obj, file, into, overwrite, library_dir) -> None:
@@ -181,19 +182,18 @@ def import_command(obj, file, into, overwrite, library_dir) -> None:
         target = lib_dir / "arguments" / "sources" / "imported.yaml"
     refuse_installed(target)
     lib, _errors = inspect_library(lib_dir, with_cwd=False)
-    report = import_sources(Path(file), target, existing=lib.sources, where=lib.source_where,
+    existing, where = lib.sources, lib.source_where
+    if not lib.settings.shipped_arguments and lib_dir is not None:
+        # a self-contained library: the shipped bibliography is only there for the
+        # shipped templates, and an entry of the same key here simply overrides it
+        mine = {k for k, (path, _) in where.items() if Path(lib_dir).resolve() in Path(path).resolve().parents}
+        existing = {k: v for k, v in existing.items() if k in mine}
+        where = {k: v for k, v in where.items() if k in mine}
+    report = import_sources(Path(file), target, existing=existing, where=where,
                             same_root=lib_dir if lib_dir and lib_dir != shipped_root() else None,
                             overwrite=overwrite)
-    verb = "Imported" if report.written else "Nothing to write from"
-    click.echo(f"{verb} {display_path(report.source)} into {display_path(report.target)}: {report.summary()}.")
-    for key in report.new:
-        click.echo(f"  new        {key}")
-    for c in report.conflicts:
-        state = "overwritten" if c.overwritten else "kept"
-        click.echo(f"  conflict   {c.key}: {', '.join(c.fields)} differ from {display_path(c.path)}:{c.line} "
-                   f"({state}{'; ' + c.blocked if c.blocked else ''})")
-    if report.ignored_fields:
-        click.echo(f"  BibTeX fields with no CSL place, left out: {', '.join(sorted(report.ignored_fields))}")
+    for line in report.lines(display_path):
+        click.echo(line)
 
 
 @sources.command("export")

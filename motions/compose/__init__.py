@@ -63,10 +63,8 @@ class Composition:
 
 
 def _regime_for(commune, allow_overseas: bool):
-    try:
-        from ..regime import regime_for
-    except ImportError:  # until the regime data lands
-        from .._interim_regime import regime_for
+    from ..regime import regime_for
+
     return regime_for(commune, allow_overseas=allow_overseas)
 
 
