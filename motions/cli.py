@@ -95,8 +95,10 @@ def generate_command(state, commune, motion_id, formats, out_dir, session_date, 
     from .generate import parse_formats, render_motion
 
     fmts = parse_formats(formats)
-    place = lookup(commune)
+    place = lookup(commune)  # its notices (homonym, commune déléguée) are logged as warnings
     facts = load_facts(facts_file)
+    for w in facts.warnings():
+        _warn(w)
     mismatch = facts.commune_mismatch(place)
     if mismatch:
         _warn(mismatch)
