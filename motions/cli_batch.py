@@ -75,18 +75,28 @@ def batch_command(state, motion_id, departement, region, epci, communes_file, al
     commune data, motions' version); a commune that fails does not stop the
     others, and the failures are listed at the end (exit code non-zero).
     """
-    from .batch import BatchFailed, BatchSettings, run_batch, select_communes
+    import sys
+
+    from .batch import BatchFailed, BatchSettings, Terminated, failure_lines, run_batch, select_communes
     from .compose import Options
     from .generate import parse_formats
 
     fmts = parse_formats(formats)
     options = Options(date=_parse_date(session_date), allow_overseas=allow_overseas, annex_sources=annex)
+    notices: list[str] = []
     places = select_communes(departement=departement, region=region, epci=epci, communes_file=communes_file,
-                             all_communes=all_communes, min_population=min_population)
+                             all_communes=all_communes, min_population=min_population, notices=notices)
+    for notice in notices:
+        _warn(notice)
     lib = state.library()
     settings = BatchSettings(motion_id=motion_id, formats=fmts, out_dir=Path(out_dir), jobs=jobs or 0,
                              facts_dir=Path(facts_dir) if facts_dir else None, force=force, options=options)
-    report = run_batch(lib, places, settings, progress=_Bar)
+    try:
+        report = run_batch(lib, places, settings, progress=_Bar)
+    except Terminated:
+        click.echo("Terminated (SIGTERM): no partial file was left behind; every file written is recorded, "
+                   "and the next run goes on from there.", err=True)
+        sys.exit(Terminated.exit_code)
     for w in report.warnings:
         _warn(w)
     n_files = report.files_written + report.files_unchanged + report.files_current
@@ -97,9 +107,6 @@ def batch_command(state, motion_id, departement, region, epci, communes_file, al
                f"{report.files_unchanged} unchanged, {report.files_current} up to date) in {report.elapsed:.1f} s{rate}.")
     click.echo(f"Index: {report.index_csv} and {report.index_json}")
     if report.failures:
-        lines = [f"  {f.label}: {f.message.splitlines()[0]} [{f.error}]" for f in report.failures[:MAX_LISTED_FAILURES]]
-        more = len(report.failures) - MAX_LISTED_FAILURES
-        if more > 0:
-            lines.append(f"  … and {more} more (all of them are in {report.index_json}).")
+        lines = failure_lines(report.failures, MAX_LISTED_FAILURES, report.index_json)
         raise BatchFailed(f"{len(report.failures)} commune{'s' if len(report.failures) > 1 else ''} failed "
                           "(the others are done):\n" + "\n".join(lines), report.exit_code)

@@ -28,7 +28,7 @@ from conftest import ROOTS, body_text, norm, pdf_text
 TEMPLATES = ("biometrie", "vsa", "controle-citoyen", "capteurs-sonores", "ville-numerique")
 NEW = ("vsa", "controle-citoyen", "capteurs-sonores", "ville-numerique")
 PANEL = ("Villejuif", "Le Mans", "Les Lilas", "L'Haÿ-les-Roses", "La Rochelle (17)", "Amiens", "Marseille (13)",
-         "Marseille 1er", "97411", "97502", "85113", "Strasbourg")
+         "Marseille 1er", "insee:97411", "97502", "85113", "Strasbourg")
 FACTS = ROOTS / "catalogue" / "facts-villejuif.yaml"
 
 
@@ -185,7 +185,7 @@ def test_com_is_refused_without_allow_overseas(lib, motion):
 
 @pytest.mark.parametrize("motion", NEW)
 def test_drom_and_alsace_moselle(lib, motion):
-    reunion = doc_for(lib, "97411", motion)
+    reunion = doc_for(lib, "insee:97411", motion)
     assert "préfet de La Réunion" in " ".join(articles(reunion, "deliberation"))
     assert not reunion.notices
     strasbourg = doc_for(lib, "Strasbourg", motion)

@@ -79,7 +79,7 @@ def test_marseille_and_an_arrondissement(small_lib):
 
 
 def test_drom_commune_follows_the_cgct(small_lib):
-    doc = doc_for(small_lib, "97411")
+    doc = doc_for(small_lib, "insee:97411")
     assert doc.notices == ()
     assert "de La Réunion" in " ".join(article_texts(doc, "voeu"))
 

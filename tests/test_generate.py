@@ -109,7 +109,7 @@ def test_outputs_are_deterministic(small_lib, tmp_path):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
-@pytest.mark.parametrize("query", ["Les Lilas", "L'Haÿ-les-Roses", "Amiens", "La Rochelle (17)", "Marseille 1er", "97411"])
+@pytest.mark.parametrize("query", ["Les Lilas", "L'Haÿ-les-Roses", "Amiens", "La Rochelle (17)", "Marseille 1er", "insee:97411"])
 def test_panel_renders(small_lib, tmp_path, query):
     result = render_motion(small_lib, lookup(query), "biometrie", formats=("docx", "pdf"), out_dir=tmp_path)
     doc = result.composition.document
