@@ -1057,9 +1057,9 @@ class CommuneIndex:
         needle = b"\t" + key.encode("ascii") + b"\t"
         found = []
         for line in self._former.lines():
-            if needle in line:
+            if needle in line:  # a quick filter; the key is the second field (a short key also matches the kind)
                 fields = line.decode("utf-8").split("\t")
-                if area_filter is None or area_filter(self.get(fields[4])):
+                if fields[1] == key and (area_filter is None or area_filter(self.get(fields[4]))):
                     found.append(fields)
         return found
 
@@ -1075,9 +1075,11 @@ class CommuneIndex:
                 f"whose municipal council votes: drafting for {parent.name} (INSEE {parent.insee}).",
             ))
         lines = []
-        for code, _key, name, kind, parent_code in sorted((f[:5] for f in former), key=lambda f: f[4]):
+        for code, _key, name, kind, parent_code in sorted((f[:5] for f in former), key=lambda f: f[4])[:12]:
             status = "commune déléguée" if kind == "d" else "commune associée"
             lines.append(f"  {name} ({code}), {status} of {self.get(parent_code).summary}")
+        if len(former) > 12:
+            lines.append(f"  … and {len(former) - 12} more")
         example = self.get(sorted(parents)[0])
         raise _error(
             "AmbiguousCommune",

@@ -269,8 +269,9 @@ def test_kill_and_rerun_loop_leaves_no_integrity_incident(tmp_path):
 @pytest.mark.slow
 def test_cli_generate_killed_then_rerun_never_refuses(tmp_path):
     rng = random.Random(7)
+    out = tmp_path / "out"
     args = [sys.executable, "-m", "motions", "--library", str(ROOTS / "small"), "generate", "Villejuif",
-            "-f", "docx,pdf,txt", "-o", str(tmp_path)]
+            "-f", "docx,pdf,txt", "-o", str(out)]
     for _ in range(12):
         proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.3, 2.5))
@@ -278,4 +279,4 @@ def test_cli_generate_killed_then_rerun_never_refuses(tmp_path):
         proc.wait(timeout=60)
         rerun = subprocess.run(args, capture_output=True, text=True, timeout=180)
         assert rerun.returncode == 0, rerun.stderr
-        assert integrity_problems(tmp_path) == []
+        assert integrity_problems(out) == []
