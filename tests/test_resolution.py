@@ -101,7 +101,7 @@ def test_former_commune_codes_that_are_postal_codes_elsewhere_are_ambiguous(inde
 def test_ambiguity_suggests_an_insee_code_that_is_not_ambiguous_itself():
     with pytest.raises(AmbiguousCommune) as e:
         C.resolve("Saint-Denis")
-    assert "e.g. insee:97411" in e.value.message  # 97411 is also Saint-Denis's postal code... of La Réunion
+    assert "e.g. insee:97411" in e.value.message  # 97411 is also Saint-Paul (974)'s postal code
     assert C.resolve("insee:97411").commune.insee == "97411"
 
 
@@ -272,3 +272,26 @@ def test_cli_shows_the_notice_and_the_sanitised_error():
 
     result = CliRunner().invoke(communes_cli, ["show", "\x1b[2JParis"])
     assert result.exit_code == 3 and "\x1b" not in result.output
+
+
+def test_generate_refuses_a_code_with_two_readings_and_shows_notices(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOTS
+
+    def run(*args):
+        proc = subprocess.run([sys.executable, "-m", "motions", "--library", str(ROOTS / "small"), "generate", *args,
+                               "-f", "txt", "-o", str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    code, out, err = run("13001")
+    assert code == 4 and "insee:13001" in err and not (tmp_path / "o").exists()
+    code, out, err = run("cp:13001")
+    assert code == 0 and "13055-marseille-biometrie.txt" in out
+    code, out, err = run("La Rochelle")
+    assert code == 0 and "17300-la-rochelle" in out and "Warning: \"La Rochelle\" is taken as La Rochelle (17)" in err
+    code, out, err = run("Pierrefitte-sur-Seine")
+    assert code == 0 and "93066-saint-denis" in out and "commune déléguée of Saint-Denis (93)" in err
+    code, out, err = run("\x1b[2JParis")
+    assert code == 3 and "\x1b" not in err and "U+001B" in err
