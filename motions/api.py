@@ -72,18 +72,21 @@ def compose(request: Request, resources: Resources) -> Composition:
                           provenance=provenance(resources), dossier=request.dossier)
 
 
+def output_names(commune, motion_id: str, fmt: str, dossier: bool) -> list[str]:
+    """The file names one format of a motion gives: the motion, and its dossier."""
+    stem, ext = output_stem(commune, motion_id), get_writer(fmt).extension
+    return [stem + ext] + ([stem + "-dossier" + ext] if dossier else [])
+
+
 def render(request: Request, resources: Resources) -> Rendered:
     """Compose once, write every asked format of the motion and its dossier."""
     comp = compose(request, resources)
-    stem = output_stem(request.commune, request.motion)
     files: dict[str, bytes] = {}
-    documents = [(stem, comp.motion)]
-    if comp.dossier is not None:
-        documents.append((stem + "-dossier", comp.dossier))
     for fmt in request.formats:
         writer = get_writer(fmt)
-        for name, doc in documents:
-            files[name + writer.extension] = writer.write(doc, resources, request.writer_options)
+        names = output_names(request.commune, request.motion, fmt, comp.dossier is not None)
+        for name, doc in zip(names, (comp.motion, comp.dossier)):
+            files[name] = writer.write(doc, resources, request.writer_options)
     return Rendered(files, comp)
 
 
@@ -95,17 +98,16 @@ def options_record(options) -> dict:
     return {k: (str(v) if v is not None else None) for k, v in asdict(options).items()}
 
 
-def inputs_digest(request: Request, resources: Resources) -> str:
-    """The digest of everything an output depends on: library (arguments,
-    sources, templates, styles), commune record, facts, options, formats and
-    tool version. The manifest records it; a batch re-run skips an unchanged one."""
+def inputs_payload(request: Request, resources: Resources, insee: str | None = None) -> dict:
+    """Everything an output depends on: library (arguments, sources, templates,
+    styles), commune record, facts, options, formats and tool version."""
     from .communes import DATA_PROVENANCE
 
-    payload = {
+    return {
         "tool": __version__,
         "library": resources.library.version,
-        "templates": templates_digest(resources.template_dirs),
-        "commune": request.commune.insee,
+        "templates": resources.memo("templates-digest", lambda: templates_digest(resources.template_dirs)),
+        "commune": insee or request.commune.insee,
         "data": DATA_PROVENANCE.get("version"),
         "motion": request.motion,
         "facts": request.facts.model_dump(mode="json"),
@@ -114,7 +116,16 @@ def inputs_digest(request: Request, resources: Resources) -> str:
         "formats": list(request.formats),
         "dossier": request.dossier,
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def digest(payload: dict | str) -> str:
+    """The digest the manifest records (a batch re-run skips an unchanged one)."""
+    text = payload if isinstance(payload, str) else json.dumps(payload, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def inputs_digest(request: Request, resources: Resources) -> str:
+    return digest(inputs_payload(request, resources))
 
 
 def templates_digest(template_dirs) -> str:
@@ -181,7 +192,7 @@ def flyer_digest(request: FlyerRequest, resources: Resources) -> str:
         "options": options_record(request.options) if request.options else None,
         "print_shop": wo.print_shop, "icc": file_hash(wo.icc), "logo": file_hash(wo.logo),
     }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+    return digest(payload)
 
 
 def generate_flyer(request: FlyerRequest, resources: Resources, out_dir: Path, *, force: bool = False):

@@ -19,8 +19,19 @@ A builder in Sphinx's manner:
    ones every few seconds and at the end, not after every document (that would
    rewrite them n times).
 4. A commune that fails (refused, malformed facts, an edited output) is recorded
-   and the batch goes on; failures are summarised at the end.
+   and the batch goes on; failures are summarised at the end, each message
+   whole (:func:`failure_lines`, bounded).
 5. An index of every output (CSV and JSON) is written atomically beside them.
+
+Crashes and signals. Before a worker renames a file into place it appends the
+file's record to its folder's journal (:func:`output.append_intents`), so a
+batch killed before its manifests are saved is repaired by the next run
+(:func:`output.recover`, when the folder is planned): nothing it wrote is then
+refused as "not written by motions". Workers die with the parent (Linux:
+``PR_SET_PDEATHSIG``; everywhere: they check the parent's pid before each
+commune), so a killed batch leaves no orphan writing or waiting. SIGTERM is
+handled like Ctrl-C: no new commune is started, the ones in hand are finished
+and recorded, and :class:`Terminated` is raised (the CLI exits with 143).
 
 Outputs go to ``OUT/<département>/<INSEE>-<name>-<motion>.<ext>``, so no folder
 holds more than a couple of thousand files.
@@ -41,12 +52,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import api
 from .compose import Options
-from .errors import MotionsError, OutputError, UsageError
+from .errors import BatchFailed, MotionsError, OutputError, UsageError  # noqa: F401 - BatchFailed re-exported
 from .facts import Facts, load_facts
-from .generate import digest_payload, inputs_hash, inputs_payload, output_stem, render_files
-from .library import Library
-from .output import MANIFEST, Manifest, atomic_write, sha256
+from .resources import Resources
+from .limits import MAX_COMMUNE_LIST_BYTES, read_user_file
+from .output import MANIFEST, Manifest, append_intents, atomic_write, clear_journal, folder_lock, recover, sha256
 
 INDEX_CSV = "index.csv"
 INDEX_JSON = "index.json"
@@ -54,13 +66,16 @@ SAVE_EVERY = 5.0  # seconds between manifest saves during a run
 INDEX_FIELDS = ("insee", "commune", "departement", "motion", "format", "path", "sha256", "size", "inputs")
 
 
-class BatchFailed(MotionsError):
-    """Some communes failed; the others are done. The exit code is that of the
-    failures when they all share one (e.g. 10 when overseas communes were refused)."""
+#: A failure's message is shown whole, up to this many lines and characters.
+FAILURE_MAX_LINES = 12
+FAILURE_MAX_CHARS = 1500
 
-    def __init__(self, message: str, exit_code: int):
-        super().__init__(message)
-        self.exit_code = exit_code
+
+class Terminated(KeyboardInterrupt):
+    """The batch received SIGTERM: it stopped as after Ctrl-C (nothing partial,
+    everything written is recorded). The CLI exits with 143 (128 + SIGTERM)."""
+
+    exit_code = 143
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,7 @@ class BatchSettings:
     facts_dir: Path | None = None
     force: bool = False  # rebuild everything, and replace outputs edited by hand
     options: Options = field(default_factory=Options)
+    dossier: bool = False  # also write each motion's dossier
     start_method: str | None = None  # None: "fork" on Linux (workers start warm), else "spawn"
 
 
@@ -123,8 +139,10 @@ class BatchReport:
 
 def select_communes(*, departement: str | None = None, region: str | None = None, epci: str | None = None,
                     communes_file: Path | None = None, all_communes: bool = False,
-                    min_population: int | None = None) -> list:
-    """The communes a batch covers, in INSEE order; a mistake in the selection is a UsageError."""
+                    min_population: int | None = None, notices: list[str] | None = None) -> list:
+    """The communes a batch covers, in INSEE order; a mistake in the selection is a UsageError.
+    The lookup's notices about the lines of ``communes_file`` (a homonym, a
+    commune déléguée) are appended to ``notices``, or logged if it is None."""
     from . import communes as data
 
     chosen = [name for name, value in (("--departement", departement), ("--region", region), ("--epci", epci),
@@ -142,7 +160,7 @@ def select_communes(*, departement: str | None = None, region: str | None = None
         elif epci:
             found = data.by_epci(epci)
         elif communes_file:
-            found = _communes_from_file(Path(communes_file))
+            found = _communes_from_file(Path(communes_file), notices)
         else:
             found = list(data.all_communes())
     except KeyError as exc:
@@ -157,24 +175,31 @@ def select_communes(*, departement: str | None = None, region: str | None = None
     return [unique[k] for k in sorted(unique)]
 
 
-def _communes_from_file(path: Path) -> list:
-    """One commune per line (INSEE code, postal code or name); blank lines and # comments ignored.
-    Every line that names no single commune is reported at once."""
+def _communes_from_file(path: Path, notices: list[str] | None = None) -> list:
+    """One commune per line (INSEE code, postal code, ``insee:``/``cp:`` code or
+    name); blank lines and # comments ignored. Every line that names no single
+    commune is reported at once, with the lookup's whole message (bounded)."""
     from . import communes as data
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot be read as UTF-8 text ({getattr(exc, 'strerror', None) or exc}).") from None
+    text = read_user_file(path, "list of communes", MAX_COMMUNE_LIST_BYTES, UsageError)
     found, problems = [], []
     for number, line in enumerate(text.splitlines(), 1):
         query = line.split("#", 1)[0].strip()
         if not query:
             continue
         try:
-            found.append(data.lookup(query))
+            resolution = data.resolve(query)
         except MotionsError as exc:
-            problems.append(f"{path}:{number}: {exc.format_message().splitlines()[0]}")
+            problems.append(f"{path}:{number}: " + "\n    ".join(_bounded(exc.format_message())))
+            continue
+        found.append(resolution.commune)
+        for notice in resolution.notices:
+            if notices is None:
+                import logging
+
+                logging.getLogger("motions.batch").warning("%s:%d: %s", path, number, notice)
+            else:
+                notices.append(f"{path}:{number}: {notice}")
     if problems:
         raise UsageError("the communes file has problems:\n  " + "\n  ".join(problems))
     return found
@@ -184,14 +209,14 @@ def _communes_from_file(path: Path) -> list:
 
 
 class _Hasher:
-    """:func:`generate.inputs_hash`, fast: the JSON payload is built once per format
+    """:func:`api.inputs_digest`, fast: the JSON payload is built once per format
     and facts record, with a placeholder for the commune, which is then
     substituted (35,000 communes × 2 formats in well under a second)."""
 
     _INSEE = "@@motions-insee@@"
 
-    def __init__(self, lib: Library, motion_id: str, options: Options):
-        self.lib, self.motion_id, self.options = lib, motion_id, options
+    def __init__(self, resources: Resources, settings: BatchSettings):
+        self.resources, self.settings = resources, settings
         self._base: dict[str, dict] = {}
         self._templates: dict[tuple, tuple[Facts, str | None]] = {}
 
@@ -201,14 +226,17 @@ class _Hasher:
         if cached is None or cached[0] is not facts:
             base = self._base.get(fmt)
             if base is None:
-                base = self._base[fmt] = inputs_payload(self.lib, self._INSEE, self.motion_id, Facts(),
-                                                        self.options, fmt)
+                base = self._base[fmt] = api.inputs_payload(self._request(None, fmt, Facts()), self.resources,
+                                                            insee=self._INSEE)
             text = json.dumps(dict(base, facts=facts.model_dump(mode="json")), sort_keys=True)
             cached = self._templates[key] = (facts, text if text.count(f'"{self._INSEE}"') == 1 else None)
         text = cached[1]
         if text is None:  # a facts value holds the placeholder (!): the slow, sure way
-            return inputs_hash(self.lib, commune, self.motion_id, facts, self.options, fmt)
-        return digest_payload(text.replace(f'"{self._INSEE}"', json.dumps(commune.insee), 1))
+            return api.inputs_digest(self._request(commune, fmt, facts), self.resources)
+        return api.digest(text.replace(f'"{self._INSEE}"', json.dumps(commune.insee), 1))
+
+    def _request(self, commune, fmt: str, facts: Facts):
+        return request_for(commune, self.settings, facts, (fmt,))
 
 
 @dataclass(frozen=True)
@@ -219,7 +247,7 @@ class Task:
     folder: str
     formats: tuple[str, ...]  # the formats to (re)write
     hashes: tuple[str, ...]  # the inputs hash of each
-    recorded: tuple[str | None, ...]  # the sha256 the manifest records for each existing file
+    recorded: tuple[tuple[str | None, ...], ...]  # per format, the sha256 recorded for each of its files
     facts: Facts | None = None
 
 
@@ -241,6 +269,7 @@ class _Plan:
     labels: dict[str, tuple]  # insee -> (name, département)
     current_files: int = 0
     current_communes: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def _scan_sizes(folder: Path) -> dict[str, int]:
@@ -271,26 +300,27 @@ def _facts_files(facts_dir: Path | None) -> dict[str, Path]:
     return found
 
 
-def plan(lib: Library, communes: list, settings: BatchSettings) -> _Plan:
-    """Which outputs are out of date, and the tasks that rebuild them."""
-    from . import writers
+def request_for(commune, settings: BatchSettings, facts: Facts, formats: tuple[str, ...]):
+    return api.Request(commune, settings.motion_id, facts, settings.options, formats, dossier=settings.dossier)
 
-    lib.motion(settings.motion_id)  # an unknown motion id fails now, once
+
+def plan(resources: Resources, communes: list, settings: BatchSettings) -> _Plan:
+    """Which outputs are out of date, and the tasks that rebuild them."""
+    resources.library.motion(settings.motion_id)  # an unknown motion id fails now, once
     out = Path(settings.out_dir)
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: is a file, not a folder; choose another output folder with -o DIR.")
-    hasher = _Hasher(lib, settings.motion_id, settings.options)
+    hasher = _Hasher(resources, settings)
     facts_files = _facts_files(settings.facts_dir)
     no_facts = Facts()
     p = _Plan([], {}, {}, [], {})
-    extensions = {fmt: writers.extension(fmt) for fmt in settings.formats}
     for commune in communes:
         dep = commune.departement.code
         p.labels[commune.insee] = (commune.name, dep)
         folder = p.folders.get(dep)
         if folder is None:
             path = out / dep
-            folder = p.folders[dep] = _Folder(path, Manifest.load(path), _scan_sizes(path))
+            folder = p.folders[dep] = _Folder(path, _open_manifest(path), _scan_sizes(path))
         facts = no_facts
         if commune.insee in facts_files:
             try:
@@ -298,20 +328,22 @@ def plan(lib: Library, communes: list, settings: BatchSettings) -> _Plan:
             except MotionsError as exc:
                 p.failures.append(_failure(commune.insee, p.labels, exc))
                 continue
-        stem = output_stem(commune, settings.motion_id)
+            p.warnings.extend(_facts_warnings(facts, commune, facts_files[commune.insee]))
         stale = []
         for fmt in settings.formats:
-            name = stem + extensions[fmt]
             digest = hasher(commune, fmt, facts)
-            record = folder.manifest.entries.get(name)
-            size = folder.sizes.get(name)
-            if (not settings.force and record is not None and record.get("inputs") == digest
-                    and size is not None and size == record.get("size")):
-                p.rows[f"{dep}/{name}"] = _row(commune.insee, p.labels, settings.motion_id, fmt, f"{dep}/{name}",
-                                              record.get("sha256", ""), size, digest)
-                p.current_files += 1
+            names = api.output_names(commune, settings.motion_id, fmt, settings.dossier)
+            records = [folder.manifest.entries.get(name) for name in names]
+            sizes = [folder.sizes.get(name) for name in names]
+            if (not settings.force and all(r is not None and r.get("inputs") == digest and s is not None
+                                           and s == r.get("size") for r, s in zip(records, sizes))):
+                for name, record, size in zip(names, records, sizes):
+                    p.rows[f"{dep}/{name}"] = _row(commune.insee, p.labels, settings.motion_id, fmt, f"{dep}/{name}",
+                                                  record.get("sha256", ""), size, digest)
+                    p.current_files += 1
             else:
-                stale.append((fmt, digest, (record or {}).get("sha256") if size is not None else None))
+                stale.append((fmt, digest, tuple((r or {}).get("sha256") if s is not None else None
+                                                 for r, s in zip(records, sizes))))
         if stale:
             folder.pending += 1
             p.tasks.append(Task(commune.insee, str(folder.path), tuple(s[0] for s in stale),
@@ -320,6 +352,50 @@ def plan(lib: Library, communes: list, settings: BatchSettings) -> _Plan:
         else:
             p.current_communes += 1
     return p
+
+
+def _open_manifest(folder: Path) -> Manifest:
+    """A folder's manifest, after repairing what a killed run left there."""
+    if not folder.is_dir():
+        return Manifest(folder)
+    with folder_lock(folder):
+        manifest = Manifest.load(folder)
+        recover(folder, manifest)
+    return manifest
+
+
+def _facts_warnings(facts: Facts, commune, path: Path) -> list[str]:
+    """The facts file's own warnings, and one if it names another commune."""
+    out = list(facts.warnings())
+    mismatch = facts.commune_mismatch(commune)
+    if mismatch:
+        out.append(f"{path}: {mismatch}")
+    return out
+
+
+def _bounded(message: str) -> list[str]:
+    """A message's lines, whole but bounded (``FAILURE_MAX_LINES``, ``FAILURE_MAX_CHARS``)."""
+    text = message if len(message) <= FAILURE_MAX_CHARS else message[:FAILURE_MAX_CHARS] + "…"
+    lines = text.splitlines() or [""]
+    if len(lines) > FAILURE_MAX_LINES:
+        lines = lines[:FAILURE_MAX_LINES] + [f"… ({len(lines) - FAILURE_MAX_LINES} more lines)"]
+    return lines
+
+
+def failure_lines(failures: list[Failure], limit: int = 20, index: Path | None = None) -> list[str]:
+    """The failure summary the CLI prints: each failure's whole message (bounded),
+    continuation lines indented, at most ``limit`` failures."""
+    lines = []
+    for f in failures[:limit]:
+        body = _bounded(f.message)
+        lines.append(f"  {f.label}: {body[0]}" + (f" [{f.error}]" if len(body) == 1 else ""))
+        lines += [f"      {line}" for line in body[1:]]
+        if len(body) > 1:
+            lines[-1] += f" [{f.error}]"
+    if len(failures) > limit:
+        where = f" (all of them are in {index})" if index else ""
+        lines.append(f"  … and {len(failures) - limit} more{where}.")
+    return lines
 
 
 def _row(insee, labels, motion_id, fmt, rel, sha, size, inputs) -> tuple:
@@ -342,18 +418,58 @@ def _failure(insee: str, labels: dict, exc: BaseException) -> Failure:
 _WORKER: dict = {}
 
 
-def _init_worker(lib: Library, settings: BatchSettings, warm_insee: str | None) -> None:
+def render_commune(resources: Resources, commune, settings: BatchSettings, facts: Facts,
+                   formats: tuple[str, ...]) -> tuple[dict[str, bytes], list[str]]:
+    """The batch's one call into rendering: {file name: bytes} and warnings."""
+    from . import log
+
+    collector = log.install(log.Collector())
+    try:
+        rendered = api.render(request_for(commune, settings, facts, formats), resources)
+    finally:
+        log.uninstall(collector)
+    return rendered.files, collector.messages
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this worker when the parent dies (Linux), and exit
+    now if the parent is already gone (it died before the request was made)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the pid check remains
+            pass
+    _check_parent()
+
+
+def _check_parent() -> None:
+    parent = _WORKER.get("parent")
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)  # orphaned: nobody will record what we write
+
+
+def _init_worker(resources: Resources, settings: BatchSettings, warm_insee: str | None, parent: int | None = None) -> None:
     """Runs once in each worker. Forked workers inherit the parent's warm caches;
     spawned ones warm themselves by rendering one document (not written)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    if _WORKER.get("lib") is lib:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
+    _WORKER["parent"] = parent
+    if parent is not None:
+        _die_with_parent(parent)
+    if _WORKER.get("resources") is resources:
         return
-    _WORKER.update(lib=lib, settings=settings)
+    _WORKER.update(resources=resources, settings=settings)
     if warm_insee is not None:
         from .communes import get
 
         try:
-            render_files(lib, get(warm_insee), settings.motion_id, Facts(), settings.options, settings.formats)
+            render_commune(resources, get(warm_insee), settings, Facts(), settings.formats)
         except Exception:  # noqa: BLE001 - only warming; the real task reports errors
             pass
 
@@ -375,6 +491,25 @@ def _read(path: Path) -> bytes | None:
         raise OutputError(f"{path}: cannot be read ({exc.strerror}); it is left untouched.") from None
 
 
+def _record(data: bytes, digest: str, insee: str, motion_id: str) -> dict:
+    """A file's manifest record: the same in the journal and in the manifest."""
+    return {"sha256": sha256(data), "size": len(data), "inputs": digest, "commune": insee, "motion": motion_id}
+
+
+def _write_journalled(path: Path, data: bytes, record: dict) -> None:
+    """Journal the file's record, then write it atomically: if the batch dies
+    before its manifest is saved, the next run records the file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with folder_lock(path.parent, shared=True):
+            append_intents(path.parent, [dict(record, name=path.name)])
+    except OSError as exc:
+        from .output import _explain_oserror
+
+        raise _explain_oserror(path, exc) from None
+    atomic_write(path, data)
+
+
 def run_task(task: Task) -> tuple:
     """Render one commune and write its stale outputs. Returns
     ``(insee, [(name, fmt, size, sha256, inputs, status)], warnings, error)``
@@ -384,34 +519,35 @@ def run_task(task: Task) -> tuple:
     never replaced, unless ``force``, and is not even rendered; a file without a
     record is replaced only by identical bytes (left from a run interrupted
     before its manifest was saved), which are then recorded, not rewritten."""
-    from . import writers
     from .communes import get
 
-    lib, settings = _WORKER["lib"], _WORKER["settings"]
+    _check_parent()
+    resources, settings = _WORKER["resources"], _WORKER["settings"]
     files_out: list[tuple] = []
     try:
         commune = get(task.insee)
-        stem = output_stem(commune, settings.motion_id)
         folder = Path(task.folder)
         refused = None
         wanted = []
-        for fmt, digest, recorded in zip(task.formats, task.hashes, task.recorded):
-            path = folder / (stem + writers.extension(fmt))
-            old = _read(path)
-            if old is not None and not settings.force and recorded and sha256(old) != recorded:
-                refused = refused or _edited(path, recorded)
-                continue
-            wanted.append((fmt, digest, recorded, path, old))
+        for fmt, digest, recorded_set in zip(task.formats, task.hashes, task.recorded):
+            names = api.output_names(commune, settings.motion_id, fmt, settings.dossier)
+            for name, recorded in zip(names, recorded_set):
+                path = folder / name
+                old = _read(path)
+                if old is not None and not settings.force and recorded and sha256(old) != recorded:
+                    refused = refused or _edited(path, recorded)
+                    continue
+                wanted.append((fmt, digest, recorded, path, old))
         warnings: list[str] = []
         if wanted:
-            files, _, warnings = render_files(lib, commune, settings.motion_id, task.facts or Facts(),
-                                              settings.options, tuple(w[0] for w in wanted))
+            files, warnings = render_commune(resources, commune, settings, task.facts or Facts(),
+                                             tuple(dict.fromkeys(w[0] for w in wanted)))
         for fmt, digest, recorded, path, old in wanted:
             data = files[path.name]
             if old == data:
                 status = "unchanged"
             elif old is None or settings.force or recorded:
-                atomic_write(path, data)
+                _write_journalled(path, data, _record(data, digest, task.insee, settings.motion_id))
                 status = "written"
             else:  # an output of the same name that motions has no record of
                 refused = refused or _edited(path, None)
@@ -469,8 +605,8 @@ class _Collector:
         folder = self.by_path[task.folder]
         dep = folder.path.name
         for name, fmt, size, sha, digest, status in files:
-            folder.manifest.entries[name] = {"sha256": sha, "size": size, "inputs": digest,
-                                             "commune": insee, "motion": self.settings.motion_id}
+            folder.manifest.set(name, {"sha256": sha, "size": size, "inputs": digest,
+                                       "commune": insee, "motion": self.settings.motion_id})
             folder.dirty = True
             rel = f"{dep}/{name}"
             self.p.rows[rel] = _row(insee, self.p.labels, self.settings.motion_id, fmt, rel, sha, size, digest)
@@ -487,10 +623,21 @@ class _Collector:
         else:
             self.report.communes_done += 1
         folder.pending -= 1
-        if folder.pending == 0 and folder.dirty:
-            self._save(folder)
+        if folder.pending == 0:
+            self._finish(folder)
         elif time.monotonic() - self.last_save > SAVE_EVERY:
             self.save_all()
+
+    def _finish(self, folder: _Folder) -> None:
+        """A folder's last commune is done: save its manifest and empty its
+        journal, under one lock (every line of it is now recorded)."""
+        if not folder.path.is_dir():
+            return
+        with folder_lock(folder.path):
+            if folder.dirty:
+                folder.manifest.save(locked=True)
+                folder.dirty = False
+            clear_journal(folder.path)
 
     def _save(self, folder: _Folder) -> None:
         folder.manifest.save()
@@ -503,16 +650,18 @@ class _Collector:
         self.last_save = time.monotonic()
 
 
-def run_batch(lib: Library, communes: list, settings: BatchSettings, progress=NullProgress) -> BatchReport:
+def run_batch(resources: Resources, communes: list, settings: BatchSettings, progress=NullProgress) -> BatchReport:
     """Bring every output of ``communes`` up to date; see the module docstring."""
     from .output import remove_stale_parts
 
     started = time.perf_counter()
     report = BatchReport(selected=len(communes))
-    p = plan(lib, communes, settings)
+    p = plan(resources, communes, settings)
     report.files_current, report.communes_current = p.current_files, p.current_communes
     report.failures.extend(p.failures)
     collector = _Collector(p, settings, report)
+    for w in p.warnings:
+        collector.warnings.setdefault(w, None)
     jobs = settings.jobs or default_jobs()
     report.jobs = min(jobs, max(1, len(p.tasks)))
     report.tasks = len(p.tasks)
@@ -522,8 +671,8 @@ def run_batch(lib: Library, communes: list, settings: BatchSettings, progress=Nu
                 remove_stale_parts(folder.path)
         render_started = time.perf_counter()
         try:
-            with progress(len(p.tasks)) as bar:
-                _render(lib, settings, p.tasks, collector, bar, jobs, report)
+            with progress(len(p.tasks)) as bar, _sigterm_as_interrupt():
+                _render(resources, settings, p.tasks, collector, bar, jobs, report)
         finally:
             collector.save_all()
             report.render_elapsed = time.perf_counter() - render_started
@@ -533,9 +682,32 @@ def run_batch(lib: Library, communes: list, settings: BatchSettings, progress=Nu
     return report
 
 
-def _render(lib: Library, settings: BatchSettings, tasks: list[Task], collector: _Collector, bar, jobs: int,
+class _sigterm_as_interrupt:
+    """While rendering, SIGTERM raises :class:`Terminated` in the main thread,
+    which stops the batch as Ctrl-C does. Only from the main thread (signal
+    handlers can't be set elsewhere); the previous handler is put back."""
+
+    def __enter__(self):
+        import threading
+
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise Terminated()
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+        return False
+
+
+def _render(resources: Resources, settings: BatchSettings, tasks: list[Task], collector: _Collector, bar, jobs: int,
             report: BatchReport) -> None:
-    _WORKER.update(lib=lib, settings=settings)
+    _WORKER.update(resources=resources, settings=settings)
     queue = list(reversed(tasks))  # pop() from the end: INSEE order
     # The first document is written here: it warms every cache, which forked workers inherit.
     started = time.perf_counter()
@@ -558,7 +730,7 @@ def _render(lib: Library, settings: BatchSettings, tasks: list[Task], collector:
     warm = None if method == "fork" else first.insee
     while queue:
         executor = ProcessPoolExecutor(max_workers=min(jobs, len(queue)), mp_context=context, initializer=_init_worker,
-                                       initargs=(lib, settings, warm))
+                                       initargs=(resources, settings, warm, os.getpid()))
         in_flight: dict = {}
         try:
             while queue or in_flight:
@@ -679,5 +851,6 @@ def _previous_outputs(path: Path, skip: dict):
             continue
 
 
-__all__ = ["BatchSettings", "BatchReport", "BatchFailed", "Failure", "Task", "select_communes", "plan",
-           "run_batch", "run_task", "write_index", "default_jobs", "MANIFEST", "INDEX_CSV", "INDEX_JSON"]
+__all__ = ["BatchSettings", "BatchReport", "BatchFailed", "Failure", "Task", "Terminated", "select_communes", "plan",
+           "run_batch", "run_task", "render_commune", "failure_lines", "write_index", "default_jobs", "MANIFEST",
+           "INDEX_CSV", "INDEX_JSON"]

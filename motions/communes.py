@@ -42,9 +42,11 @@ __all__ = [
     "Intercommunality",
     "Commune",
     "CommuneIndex",
+    "Resolution",
     "DATA_PROVENANCE",
     "load",
     "lookup",
+    "resolve",
     "search",
     "get",
     "all_communes",
@@ -446,6 +448,17 @@ class Commune:
         )
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """What a commune query resolved to: the commune, and the notices the user
+    must see about how it was chosen (a name taken for its prominent homonym, a
+    commune déléguée routed to its commune nouvelle). Each notice is one line.
+    The CLI, the batch and the web app all show them."""
+
+    commune: Commune
+    notices: tuple[str, ...] = ()
+
+
 # --------------------------------------------------------------------------
 # The index
 # --------------------------------------------------------------------------
@@ -483,6 +496,91 @@ def _arrondissement_query(key: str):
 _ARR_CODE = {"paris": "751{:02d}", "lyon": "6938{:d}", "marseille": "132{:02d}"}
 _ARR_CITY = {"paris": "75056", "lyon": "69123", "marseille": "13055"}
 _ARR_LAST = {"paris": 20, "lyon": 9, "marseille": 16}
+#: A commune query longer than this is refused (the longest commune name has 45
+#: characters; with a département in parentheses a real query stays far below).
+MAX_QUERY_CHARS = 200
+#: Error messages echo at most this many characters of what the user typed.
+ECHO_CHARS = 60
+#: See ``CommuneIndex.prominent_homonym``.
+PROMINENT_POPULATION = 10_000
+TINY_POPULATION = 2_000
+TINY_SHARE = 20
+
+#: Punctuation that commune names, département names and the query syntax use
+#: ("Saint-Denis (93)", "Sainte-Colombe, 69", "St. Malo", "insee:13001").
+_QUERY_PUNCTUATION = frozenset("-'’ʼ‘`().,/:–—_")
+_PREFIXES = {"insee": "insee", "cp": "cp", "postal": "cp", "code postal": "cp"}
+_PREFIX = r"(?i)^\s*(insee|cp|postal|code postal)\s*:\s*(.*)$"
+
+
+def _shown(text: str, limit: int = ECHO_CHARS) -> str:
+    """``text`` made safe to echo in a message: control and format characters
+    (ANSI escapes, bidirectional overrides) written as escapes, and cut to
+    ``limit`` characters."""
+    out = []
+    for ch in text[: limit + 1]:
+        out.append(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch)[0] == "C" else ch)
+    shown = "".join(out)
+    return shown if len(text) <= limit and len(shown) <= limit * 2 else shown[:limit] + "…"
+
+
+def _odd_characters(text: str) -> list[str]:
+    """The distinct characters of ``text`` that no commune query needs: anything
+    but letters, combining marks, digits, spaces and ``_QUERY_PUNCTUATION``."""
+    odd: dict[str, None] = {}
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] in "LMN" or ch == " " or ch in _QUERY_PUNCTUATION:
+            continue
+        odd.setdefault(ch, None)
+    return list(odd)
+
+
+def _clean_query(query) -> str:
+    """The query with its white space collapsed; refuses (naming them) control
+    characters, bidirectional overrides, emoji and the like, and queries too
+    long to be a commune, rather than silently dropping what it can't read."""
+    text = query if isinstance(query, str) else ""
+    if len(text) > MAX_QUERY_CHARS:
+        raise _error(
+            "CommuneNotFound",
+            f"The commune query \"{_shown(text)}\" has {len(text)} characters; no commune name has more than 45. "
+            f"{_HOW_TO_CHOOSE[0].upper()}{_HOW_TO_CHOOSE[1:]}.",
+        )
+    q = " ".join(text.replace("\u00a0", " ").split())
+    if not q:
+        raise _error("CommuneNotFound", f"No commune was given: {_HOW_TO_CHOOSE}.")
+    odd = _odd_characters(q)
+    if odd:
+        named = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}" for ch in odd[:5])
+        more = f" and {len(odd) - 5} more" if len(odd) > 5 else ""
+        raise _error(
+            "CommuneNotFound",
+            f"The commune query \"{_shown(q)}\" holds characters that no commune name has ({named}{more}); "
+            "nothing was ignored: type the name with letters, spaces, hyphens and apostrophes only, "
+            "or the INSEE or postal code.",
+        )
+    return q
+
+
+def _split_prefix(q: str) -> tuple[str | None, str]:
+    """("insee", "13001") for "insee:13001", ("cp", "13001") for "cp:13001"
+    (also "postal:" and "code postal:"), (None, q) otherwise."""
+    if ":" not in q:
+        return None, q
+    m = re.match(_PREFIX, q)
+    if m is None:
+        return None, q
+    return _PREFIXES[" ".join(m[1].lower().split())], m[2].strip()
+
+
+def _same_place(commune: Commune, served: list[Commune]) -> bool:
+    """Does a postal code serve only this commune (or, for an arrondissement,
+    only its city)? Then reading the code as INSEE or postal gives one place."""
+    home = commune.parent_insee or commune.insee
+    return all(c.insee == home for c in served)
+
+
 _HOW_TO_CHOOSE = "give the name as INSEE writes it, the INSEE code (e.g. 94076) or the postal code (e.g. 94800)"
 
 
@@ -531,7 +629,8 @@ class _Table:
 
 
 _new = object.__new__
-_SECTIONS = ("regions", "departements", "epci", "communes", "keys", "sans_article", "postal", "anciennes")
+_SECTIONS = ("regions", "departements", "epci", "communes", "keys", "sans_article", "postal", "anciennes",
+             "chefs_lieux")
 
 
 class CommuneIndex:
@@ -567,6 +666,7 @@ class CommuneIndex:
         self._sans_article = _Table(tables["sans_article"])
         self._postal = _Table(tables["postal"])
         self._former = _Table(tables["anciennes"])
+        self._seats = _Table(tables["chefs_lieux"])
         self._communes: dict[str, Commune] = {}
         self._epcis: dict[str, Intercommunality] = {}
         self._key_list: list[str] | None = None
@@ -719,24 +819,134 @@ class CommuneIndex:
     # -- lookup ------------------------------------------------------------
 
     def lookup(self, query: str) -> Commune:
-        """Resolve what a user typed to exactly one commune or arrondissement.
+        """The commune of :meth:`resolve`, for callers that only want the commune.
 
-        Accepts an INSEE code, a postal code (the INSEE code wins when a string
-        is both), a name in any case and with or without accents, hyphens,
-        apostrophes or "St" abbreviations, a name with its département or région
-        in parentheses ("Sainte-Colombe (69)", "Saint-Denis (La Réunion)"), and
-        arrondissements ("Paris 15e", "Marseille 1er arrondissement").
+        Its notices (a name taken for its prominent homonym, a commune déléguée
+        routed to its commune nouvelle) are logged as warnings on the
+        ``motions.communes`` logger, so that even these callers never choose a
+        commune silently; new callers should use :meth:`resolve` and show them.
+        """
+        found = self.resolve(query)
+        if found.notices:
+            import logging
+
+            for notice in found.notices:
+                logging.getLogger("motions.communes").warning(notice)
+        return found.commune
+
+    def resolve(self, query: str) -> Resolution:
+        """Resolve what a user typed to exactly one commune or arrondissement,
+        with the notices the user must see about how it was chosen.
+
+        Accepts an INSEE code, a postal code, a name in any case and with or
+        without accents, hyphens, apostrophes or "St" abbreviations, a name with
+        its département or région in parentheses ("Sainte-Colombe (69)",
+        "Saint-Denis (La Réunion)"), and arrondissements ("Paris 15e",
+        "Marseille 1er arrondissement").
+
+        Never the wrong commune:
+
+        - five characters that are both an INSEE code and a postal code of
+          another commune ("13001": Aix-en-Provence's INSEE code, a Marseille
+          postal code) are ambiguous; ``insee:13001`` or ``cp:13001`` chooses;
+        - a name shared by several communes is ambiguous, unless one of them is
+          prominent and all the others are tiny next to it (see
+          :meth:`prominent_homonym`): then it resolves to the prominent one with
+          a notice naming the others;
+        - a commune déléguée or associée (a former commune merged into a
+          commune nouvelle) resolves to the commune nouvelle, whose council
+          votes, with a notice saying so;
+        - a query holding control characters, bidirectional overrides, emoji or
+          other characters no commune name has is refused, naming them; so is a
+          query longer than ``MAX_QUERY_CHARS``. Error messages echo at most
+          ``ECHO_CHARS`` characters of a query, control characters escaped.
+
         Raises ``AmbiguousCommune`` when several communes fit and
         ``CommuneNotFound`` (with the nearest names) when none does.
         """
-        q = " ".join((query or "").split())
-        if not q:
-            raise _error("CommuneNotFound", f"No commune was given: {_HOW_TO_CHOOSE}.")
+        q = _clean_query(query)
+        forced, q = _split_prefix(q)
         code = q.upper()
         if len(code) == 4 and code.isdigit():
             code = "0" + code
         if _is_code(code):
-            return self._lookup_code(q, code)
+            return self._resolve_code(code, forced)
+        if forced is not None:
+            raise _error(
+                "CommuneNotFound",
+                f"\"{forced}:\" takes a five-character code, e.g. insee:13001 or cp:13001; "
+                f"\"{_shown(q)}\" is not one.",
+            )
+        return self._resolve_name(q)
+
+    # codes
+
+    def _resolve_code(self, code: str, forced: str | None) -> Resolution:
+        by_insee = self._insee_reading(code)
+        served = sorted(self._get_many(self._postal.find(code)), key=_list_order)
+        if forced == "insee":
+            if by_insee is not None:
+                return by_insee
+            hint = f"; {code} is a postal code: write cp:{code}" if served else ""
+            raise _error("CommuneNotFound", f"No commune has the INSEE code {code}{hint}.")
+        if forced == "cp":
+            if served:
+                return self._postal_reading(code, served)
+            hint = f"; {code} is an INSEE code: write insee:{code}" if by_insee is not None else ""
+            raise _error("CommuneNotFound", f"No commune has the postal code {code}{hint}.")
+        if by_insee is not None and served and not _same_place(by_insee.commune, served):
+            raise _error("AmbiguousCommune", self._code_clash_message(code, by_insee.commune, served))
+        if by_insee is not None:
+            return by_insee
+        if served:
+            return self._postal_reading(code, served)
+        raise _error(
+            "CommuneNotFound",
+            f"No commune has the INSEE code or postal code {code}: check the digits, or give the commune's name.",
+        )
+
+    def _insee_reading(self, code: str) -> Resolution | None:
+        """The commune whose INSEE code this is: a current commune or
+        arrondissement, or the commune nouvelle of a former commune."""
+        if self._rows.find(code) is not None:
+            return Resolution(self.get(code))
+        former = self._former.find(code)
+        if former is not None:
+            return self._route_former([former.decode("utf-8").split("\t")], code)
+        return None
+
+    def _postal_reading(self, code: str, served: list[Commune]) -> Resolution:
+        if len(served) == 1:
+            return Resolution(served[0])
+        example = max(served, key=lambda c: c.population)
+        listing = "\n".join(f"  {c.summary}" for c in served)
+        raise _error(
+            "AmbiguousCommune",
+            f"The postal code {code} is shared by {len(served)} communes:\n{listing}\n"
+            f"Give the name instead, e.g. \"{example.name} ({example.departement.code})\", "
+            f"or the INSEE code, e.g. {self._insee_form(example)}.",
+        )
+
+    def _code_clash_message(self, code: str, named: Commune, served: list[Commune]) -> str:
+        postal = "\n".join(f"  cp:{code}     postal code of {c.summary}" for c in served[:8])
+        if len(served) > 8:
+            postal += f"\n  … and {len(served) - 8} more communes share this postal code"
+        return (
+            f"{code} is both an INSEE code and a postal code, of different communes:\n"
+            f"  insee:{code}  INSEE code of {named.summary}\n{postal}\n"
+            f"Write insee:{code} or cp:{code} to choose, or give the commune's name, "
+            f"e.g. \"{named.name} ({named.departement.code})\"."
+        )
+
+    def _insee_form(self, commune: Commune) -> str:
+        """How to write a commune's INSEE code so that it can't be read as a
+        postal code: "94076", but "insee:13001"."""
+        served = self._get_many(self._postal.find(commune.insee))
+        return commune.insee if not served or _same_place(commune, served) else f"insee:{commune.insee}"
+
+    # names
+
+    def _resolve_name(self, q: str) -> Resolution:
         name, area_filter, area = q, None, None
         m = _qualified(q)
         if m:
@@ -751,7 +961,7 @@ class CommuneIndex:
             if self._candidates(m["name"]):
                 raise _error(
                     "CommuneNotFound",
-                    f"\"{m['paren'].strip()}\" in \"{q}\" is neither a département nor a région: "
+                    f"\"{_shown(m['paren'].strip())}\" in \"{_shown(q)}\" is neither a département nor a région: "
                     f"write the département code or name in parentheses, e.g. \"Sainte-Colombe (69)\".",
                 )
             name = m["name"]
@@ -762,7 +972,7 @@ class CommuneIndex:
                 others = sorted(elsewhere, key=_list_order)
                 raise _error(
                     "CommuneNotFound",
-                    f"No commune is named \"{name}\" in {area.label}; there "
+                    f"No commune is named \"{_shown(name)}\" in {area.label}; there "
                     + ("is " if len(others) == 1 else "are ")
                     + _or_list([c.label for c in others[:8]])
                     + (f" and {len(others) - 8} more" if len(others) > 8 else "")
@@ -774,33 +984,109 @@ class CommuneIndex:
             if area_filter is not None:
                 candidates = [c for c in candidates if area_filter(c)]
         if not candidates:
+            former = self._formers_by_name(name, area_filter)
+            if former:
+                return self._route_former(former, name)
             raise _error("CommuneNotFound", self._not_found_message(name, area_filter, area))
         chosen = _narrow(name, candidates)
         if len(chosen) == 1:
-            return chosen[0]
-        raise _error("AmbiguousCommune", _ambiguous_message(name, chosen, area))
+            return Resolution(chosen[0])
+        top = self.prominent_homonym(chosen)
+        if top is not None:
+            return Resolution(top, (self._prominence_notice(name, top, chosen),))
+        raise _error("AmbiguousCommune", _ambiguous_message(name, chosen, area, self._insee_form))
 
-    def _lookup_code(self, q: str, code: str) -> Commune:
-        if self._rows.find(code) is not None:
-            return self.get(code)
-        communes = sorted(self._get_many(self._postal.find(code)), key=_list_order)
-        if len(communes) == 1:
-            return communes[0]
-        if communes:
-            example = max(communes, key=lambda c: c.population)
-            listing = "\n".join(f"  {c.summary}" for c in communes)
-            raise _error(
-                "AmbiguousCommune",
-                f"The postal code {code} is shared by {len(communes)} communes:\n{listing}\n"
-                f"Give the name instead, e.g. \"{example.name} ({example.departement.code})\", "
-                f"or the INSEE code, e.g. {example.insee}.",
-            )
-        former = self._former.find(code)
-        if former is not None:
-            raise _error("CommuneNotFound", self._former_message(former.decode("utf-8").split("\t")))
+    def seat(self, commune: Commune) -> str | None:
+        """"préfecture" if the commune is the seat of its département,
+        "sous-préfecture" if it is the seat of an arrondissement, else None."""
+        line = self._seats.find(commune.insee)
+        if line is None:
+            return None
+        return "préfecture" if line.endswith(b"\tp") else "sous-préfecture"
+
+    def prominent_homonym(self, communes: list[Commune]) -> Commune | None:
+        """The commune a shared name means without a doubt, or None.
+
+        The rule: the most populous of the homonyms is *prominent* if it is a
+        préfecture or a sous-préfecture, or has at least
+        ``PROMINENT_POPULATION`` (10,000) inhabitants; every other homonym is
+        *tiny* next to it if it is neither préfecture nor sous-préfecture, has
+        fewer than ``TINY_POPULATION`` (2,000, INSEE's historical threshold of
+        a rural commune) inhabitants, and at most 1/``TINY_SHARE`` (1/20) of the
+        prominent commune's population. The name means the prominent commune
+        only when every other homonym is tiny: « La Rochelle » (79,851, the
+        préfecture) against La Rochelle (70) (40 inhabitants). Two seats, or a
+        village of 2,000 or more, or a ratio under 20, stay ambiguous: Saint-
+        Denis (93)/(974), Valence (26)/(82), Saint-Pierre (974)/(975).
+        """
+        if len(communes) < 2:
+            return None
+        top = max(communes, key=lambda c: c.population)
+        if self.seat(top) is None and top.population < PROMINENT_POPULATION:
+            return None
+        for other in communes:
+            if other is top:
+                continue
+            if (self.seat(other) is not None or other.population >= TINY_POPULATION
+                    or other.population * TINY_SHARE > top.population):
+                return None
+        return top
+
+    def _prominence_notice(self, name: str, top: Commune, communes: list[Commune]) -> str:
+        seat = self.seat(top)
+        status = f", {seat} {top.departement.de}" if seat == "préfecture" else f", {seat}" if seat else ""
+        others = sorted((c for c in communes if c is not top), key=lambda c: -c.population)
+        shown = [f"{c.label}, {_thousands(c.population)} hab." for c in others[:5]]
+        more = f" and {len(others) - 5} more" if len(others) > 5 else ""
+        example = others[0]
+        return (
+            f"\"{_shown(name)}\" is taken as {top.label}{status}, {_thousands(top.population)} hab.; "
+            f"the far smaller {'homonym is' if len(others) == 1 else 'homonyms are'} "
+            f"{'; '.join(shown)}{more}: write \"{example.name} ({example.departement.code})\" to draft for "
+            f"{'it' if len(others) == 1 else 'one of them'}."
+        )
+
+    # former communes
+
+    def _formers_by_name(self, name: str, area_filter) -> list[list[str]]:
+        """The communes déléguées or associées with this name (former communes
+        merged into a commune nouvelle), in the area if one is given."""
+        key = name_key(name)
+        if not key:
+            return []
+        needle = b"\t" + key.encode("ascii") + b"\t"
+        found = []
+        for line in self._former.lines():
+            if needle in line:  # a quick filter; the key is the second field (a short key also matches the kind)
+                fields = line.decode("utf-8").split("\t")
+                if fields[1] == key and (area_filter is None or area_filter(self.get(fields[4]))):
+                    found.append(fields)
+        return found
+
+    def _route_former(self, former: list[list[str]], query: str) -> Resolution:
+        """A former commune resolves to the commune nouvelle whose council votes."""
+        parents = {fields[4] for fields in former}
+        if len(parents) == 1:
+            code, _key, name, kind, parent_code = former[0][:5]
+            parent = self.get(parent_code)
+            status = "commune déléguée" if kind == "d" else "commune associée"
+            return Resolution(parent, (
+                f"{name} ({code}) is no longer a commune of its own but a {status} of {parent.label}, "
+                f"whose municipal council votes: drafting for {parent.name} (INSEE {parent.insee}).",
+            ))
+        lines = []
+        for code, _key, name, kind, parent_code in sorted((f[:5] for f in former), key=lambda f: f[4])[:12]:
+            status = "commune déléguée" if kind == "d" else "commune associée"
+            lines.append(f"  {name} ({code}), {status} of {self.get(parent_code).summary}")
+        if len(former) > 12:
+            lines.append(f"  … and {len(former) - 12} more")
+        example = self.get(sorted(parents)[0])
         raise _error(
-            "CommuneNotFound",
-            f"No commune has the INSEE code or postal code {q}: check the digits, or give the commune's name.",
+            "AmbiguousCommune",
+            f"\"{_shown(query)}\" is a former commune merged into {len(parents)} different communes:\n"
+            + "\n".join(lines)
+            + f"\nGive the commune that votes, with its département, e.g. "
+            f"\"{example.name} ({example.departement.code})\", or its INSEE code.",
         )
 
     def _candidates(self, name: str) -> list[Commune]:
@@ -826,38 +1112,14 @@ class CommuneIndex:
                 f"{city.name} has no arrondissement number {int(m['n'])}: its arrondissements run "
                 f"from 1 to {last}, e.g. \"{city.name} 1er\" or \"{city.name} {last}e\"."
             )
-        former = self._former_by_name(name, area_filter)
-        if former:
-            return self._former_message(former)
         near = self.nearest(name, 5, area_filter)
         if near:
             return (
-                f"No commune is named \"{name}\"{where}. Did you mean "
+                f"No commune is named \"{_shown(name)}\"{where}. Did you mean "
                 + _or_list([c.label for c in near])
                 + f"? If not, {_HOW_TO_CHOOSE}."
             )
-        return f"No commune is named \"{name}\"{where}, nor anything close: {_HOW_TO_CHOOSE}."
-
-    def _former_by_name(self, name: str, area_filter) -> list[str] | None:
-        """A commune déléguée or associée with this name (a former commune merged
-        into another), so that the error can point to the commune that absorbed it."""
-        needle = b"\t" + name_key(name).encode("ascii") + b"\t"
-        for line in self._former.lines():
-            if needle in line:
-                fields = line.decode("utf-8").split("\t")
-                if area_filter is None or area_filter(self.get(fields[4])):
-                    return fields
-        return None
-
-    def _former_message(self, fields: list[str]) -> str:
-        code, _key, name, kind, parent_code = fields[:5]
-        parent = self.get(parent_code)
-        status = "commune déléguée" if kind == "d" else "commune associée"
-        return (
-            f"\"{name}\" ({code}) is no longer a commune of its own: it is a {status} of "
-            f"{parent.label}, whose council votes. Use \"{parent.name} ({parent.departement.code})\" "
-            f"or the INSEE code {parent.insee}."
-        )
+        return f"No commune is named \"{_shown(name)}\"{where}, nor anything close: {_HOW_TO_CHOOSE}."
 
     # -- fuzzy -------------------------------------------------------------
 
@@ -885,10 +1147,12 @@ class CommuneIndex:
 
     def search(self, text: str, limit: int = 10) -> list[Commune]:
         """Communes matching ``text``, best first: exact names (largest first),
-        names starting with the text, then fuzzy matches. Codes work too."""
-        q = " ".join((text or "").split())
-        if not q or limit <= 0:
+        names starting with the text, then fuzzy matches. Codes work too. A
+        query with characters no commune name has, or too long, is refused as
+        in :meth:`resolve`."""
+        if not " ".join((text or "").split()) or limit <= 0:
             return []
+        forced, q = _split_prefix(_clean_query(text))
         code = q.upper()
         if _is_code(code):
             found = [self.get(code)] if self._rows.find(code) is not None else []
@@ -990,20 +1254,23 @@ def _narrow(name: str, candidates: list[Commune]) -> list[Commune]:
     return candidates
 
 
-def _ambiguous_message(query: str, communes: list[Commune], area: Area | None) -> str:
+def _ambiguous_message(query: str, communes: list[Commune], area: Area | None, insee_form=None) -> str:
+    """The list of communes a name fits and how to choose; ``insee_form`` writes
+    an INSEE code so that it can't be read as a postal code (``insee:13001``)."""
     communes = sorted(communes, key=_list_order)
     listing = "\n".join(f"  {c.summary}" for c in communes)
     example = max(communes, key=lambda c: c.population)
+    code = insee_form(example) if insee_form is not None else example.insee
     where = f" in {area.label}" if area is not None else ""
     deps = {c.departement.code for c in communes}
     if area is None and len(deps) == len(communes):
         how = (
             f"Add the département in parentheses to choose one, e.g. "
-            f"\"{example.name} ({example.departement.code})\", or give the INSEE code, e.g. {example.insee}."
+            f"\"{example.name} ({example.departement.code})\", or give the INSEE code, e.g. {code}."
         )
     else:
-        how = f"Give the INSEE code to choose one, e.g. {example.insee}."
-    return f"{len(communes)} communes{where} match \"{query}\":\n{listing}\n{how}"
+        how = f"Give the INSEE code to choose one, e.g. {code}."
+    return f"{len(communes)} communes{where} match \"{_shown(query)}\":\n{listing}\n{how}"
 
 
 def _or_list(items: list[str]) -> str:
@@ -1031,8 +1298,13 @@ def load() -> CommuneIndex:
 
 
 def lookup(query: str) -> Commune:
-    """See ``CommuneIndex.lookup``."""
+    """See ``CommuneIndex.lookup``: the commune only (notices are logged)."""
     return load().lookup(query)
+
+
+def resolve(query: str) -> Resolution:
+    """See ``CommuneIndex.resolve``: the commune and the notices to show."""
+    return load().resolve(query)
 
 
 def search(text: str, limit: int = 10) -> list[Commune]:

@@ -106,9 +106,16 @@ class StrictWarnings(MotionsError):
 
 
 class BatchFailed(MotionsError):
-    """Some communes of a batch failed; the others were written."""
+    """Some communes of a batch failed; the others were written. The exit code
+    is that of the failures when they all share one (e.g. 10 when overseas
+    communes were refused), else 14."""
 
     exit_code = 14
+
+    def __init__(self, message: str, exit_code: int | None = None):
+        super().__init__(message)
+        if exit_code is not None:
+            self.exit_code = exit_code
 
 
 class Interrupted(MotionsError):

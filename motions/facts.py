@@ -9,6 +9,21 @@ that states a figure must be able to say where the figure comes from.
 A fact with ``exists: false`` is a known absence ("the commune has no CSU"):
 :meth:`Facts.known` is false for it, so conditions and clauses that need the
 fact stay out, but templates may say that the commune has none.
+
+A facts file is the user's own text, read as plain text and checked before it
+reaches a motion (:func:`parse_facts`), each problem with file:line:
+
+- a value holding Pandoc citation syntax (``[@key]``) is refused: the motion
+  would turn it into a footnote citing the library's sources (or fail, blamed
+  on the template), while the user typed text. Refused rather than escaped:
+  a user who types ``[@key]`` wants a citation, which facts can't make (a fact
+  cites its ``source``), and printing the brackets in a motion read in council
+  would be as wrong;
+- a value too long to render, or with a word too long to break
+  (:func:`motions.limits.check_text`);
+- a date outside ``EARLIEST_DATE``..``LATEST_DATE`` (year 1, year 9999: a typo);
+- warnings (:meth:`Facts.warnings`): a contract "in force" whose end date is
+  past, a source dated in the future.
 """
 
 from __future__ import annotations
@@ -18,10 +33,15 @@ import difflib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from . import yamlfiles
 from .errors import FactsError
+from .limits import MAX_FACTS_BYTES, MAX_FACTS_FIELD_CHARS, MAX_WORD_CHARS, check_text, read_user_file
+
+#: Dates outside this window are typos (year 1, year 9999), refused with file:line.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
 
 #: What a contract, a project or a vendor's offer is about; templates pick the
 #: ones that concern them (a contract on sound sensors shows in the sound motion,
@@ -139,6 +159,7 @@ class Facts(BaseModel):
     """Everything a user may tell about the commune; all optional."""
 
     model_config = ConfigDict(extra="forbid")
+    _warnings: list[str] = PrivateAttr(default_factory=list)
 
     commune: str | None = Field(default=None, description="The commune these facts are about (checked).")
     mayor_title: Literal["le maire", "la maire"] = "le maire"
@@ -212,17 +233,35 @@ class Facts(BaseModel):
                         out.append(f"{where}: no {' and no '.join(missing)}")
         return out
 
+    def warnings(self) -> list[str]:
+        """What :func:`parse_facts` found worth a warning (file:line: ...)."""
+        return list(self._warnings)
+
     def commune_mismatch(self, commune) -> str | None:
-        """A sentence if these facts name another commune than ``commune``, else None."""
+        """A sentence if these facts name another commune than ``commune``, else None.
+
+        ``commune:`` is resolved as a query ("Villejuif (94)", as the scaffold
+        writes it, "94076", "insee:13001"); a commune déléguée counts as its
+        commune nouvelle. A name the lookup can't settle (ambiguous) is compared
+        by name only.
+        """
         if not self.commune:
             return None
-        from .communes import name_key
+        from .communes import name_key, resolve
+        from .errors import MotionsError
 
-        wanted = name_key(self.commune.split("(")[0])
-        names = {name_key(commune.name), name_key(commune.display_name), commune.insee}
-        if wanted in names or self.commune.strip() == commune.insee:
+        home = {commune.insee, commune.parent_insee} - {None}
+        try:
+            if resolve(self.commune).commune.insee in home:
+                return None
+            same_name = False
+        except MotionsError:
+            wanted = name_key(self.commune.split("(")[0])
+            same_name = wanted in {name_key(commune.name), name_key(commune.display_name)}
+        if same_name:
             return None
-        return (f"the facts file is about « {self.commune} », not {commune.label}; "
+        shown = self.commune if len(self.commune) <= 60 else self.commune[:60] + "…"
+        return (f"the facts file is about « {shown} », not {commune.label}; "
                 "check that you gave the right file with --facts.")
 
 
@@ -267,8 +306,62 @@ def _model_at(loc: tuple):
     return model
 
 
-def parse_facts(text: str, path: Path | str) -> Facts:
-    """Validate the text of a facts file; raise :class:`FactsError` listing every problem with file:line."""
+def _values(value, loc: tuple = ()):
+    """Every (location, leaf value) of a dumped model, locations as YAML key paths."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _values(item, loc + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _values(item, loc + (i,))
+    else:
+        yield loc, value
+
+
+def _citation_in(value: str) -> str | None:
+    """The citation-like text in a value, if any (parsed by the one citation parser)."""
+    from . import citations
+
+    m = citations.CLUSTER_AT.search(value) or citations.SUSPECT.search(value)
+    return m.group(0) if m else None
+
+
+def _content_problems(facts: Facts) -> list[tuple[tuple, str]]:
+    """(location, sentence) for each value that is not plain, renderable text or
+    a plausible date."""
+    found = []
+    for loc, value in _values(facts.model_dump(exclude_defaults=True)):
+        if isinstance(value, str):
+            cite = _citation_in(value)
+            if cite:
+                found.append((loc, f"« {cite[:40]} » is citation syntax, and a facts value is plain text; "
+                                   "say where the fact comes from in its `source:` field instead"))
+            too_long = check_text(value, MAX_FACTS_FIELD_CHARS, MAX_WORD_CHARS)
+            if too_long:
+                found.append((loc, too_long))
+        elif isinstance(value, dt.date) and not EARLIEST_DATE <= value <= LATEST_DATE:
+            found.append((loc, f"the date {value.isoformat()} can't be right (a typo in the year?); "
+                               f"write a date between {EARLIEST_DATE.year} and {LATEST_DATE.year} as YYYY-MM-DD"))
+    return found
+
+
+def _content_warnings(facts: Facts, today: dt.date) -> list[tuple[tuple, str]]:
+    found = []
+    for i, contract in enumerate(facts.contracts):
+        if contract.until is not None and contract.until < today:
+            found.append((("contracts", i, "until"),
+                          f"this contract ended on {contract.until.isoformat()}, yet the motions present contracts "
+                          "as in force; remove it, or give its new end date"))
+    for loc, value in _values(facts.model_dump(exclude_defaults=True)):
+        if loc and loc[-1] == "date" and loc[0] != "session" and isinstance(value, dt.date) and value > today:
+            found.append((loc, f"the source is dated {value.isoformat()}, in the future; check the year"))
+    return found
+
+
+def parse_facts(text: str, path: Path | str, today: dt.date | None = None) -> Facts:
+    """Validate the text of a facts file; raise :class:`FactsError` listing every
+    problem with file:line. Warnings (file:line: warning: ...) are kept on the
+    result: :meth:`Facts.warnings`. ``today`` is for the tests."""
     path = Path(path)
     try:
         data = yamlfiles.load(text, path) or {}
@@ -277,19 +370,25 @@ def parse_facts(text: str, path: Path | str) -> Facts:
     if not isinstance(data, dict):
         raise FactsError(f"{path}:1: the facts file is a YAML mapping (see `motions facts new`).")
     try:
-        return Facts.model_validate(data)
+        facts = Facts.model_validate(data)
     except ValidationError as exc:
         raise FactsError("the facts file has problems:\n  " + "\n  ".join(_problems(exc, path, text))) from None
+    problems = _content_problems(facts)
+    warnings = _content_warnings(facts, today or dt.date.today())
+    if problems or warnings:
+        lines = yamlfiles.line_map(text)
+        where = lambda loc: f"{path}:{yamlfiles.line_of(lines, loc)}: {'.'.join(map(str, loc))}"  # noqa: E731
+        if problems:
+            raise FactsError("the facts file has problems:\n  "
+                             + "\n  ".join(f"{where(loc)}: {msg}" for loc, msg in problems))
+        facts._warnings = [f"{where(loc)}: {msg}" for loc, msg in warnings]
+    return facts
 
 
-def load_facts(path: Path | str | None) -> Facts:
+def load_facts(path: Path | str | None, today: dt.date | None = None) -> Facts:
+    """Read and check a facts file: a regular file of at most ``MAX_FACTS_BYTES``
+    (``/dev/zero``, a FIFO or a folder are refused with a sentence)."""
     if path is None:
         return Facts()
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FactsError(f"{path}: cannot read the facts file ({exc.strerror}).") from None
-    except UnicodeDecodeError:
-        raise FactsError(f"{path}: the facts file is not UTF-8 text; save it as UTF-8.") from None
-    return parse_facts(text, path)
+    text = read_user_file(path, "facts file", MAX_FACTS_BYTES, FactsError)
+    return parse_facts(text, Path(path), today)

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from . import inline, yamlfiles
 from .citations import CitationSyntaxError
 from .document import Cite, Inline
-from .errors import LibraryError, UnknownItem
+from .errors import LibraryError, MotionsError, UnknownItem
 from .schema import (
     ID_PATTERN,
     PARAGRAPH_MAX_WORDS,
@@ -287,31 +287,22 @@ class _Loader:
         return real == top or top in real.parents
 
     def _read(self, path: Path, root: Path) -> str | None:
+        """The text of a library file, or None with the problem recorded: a link
+        leading outside the library, a special or oversized file, bad UTF-8."""
+        from .errors import MotionsError
+        from .limits import MAX_LIBRARY_FILE_BYTES, read_user_file
+
         if not self._inside(path, root):
             self.errors.append(f"{path}:1: is a link to a file outside the library ({path.resolve()}); "
                                "libraries may only use their own files: replace the link by the file itself")
             return None
         try:
-            from .limits import read_user_file
-        except ImportError:  # pragma: no cover - the limits module arrives with the hostile-input work
-            read_user_file = None
-        try:
-            data = read_user_file(path, "library file") if read_user_file else path.read_bytes()
-        except OSError as exc:
-            self.errors.append(f"{path}:1: cannot be read ({exc.strerror})")
+            text = read_user_file(path, "library file", MAX_LIBRARY_FILE_BYTES)
+        except MotionsError as exc:
+            self.errors.append(exc.format_message())
             return None
-        except Exception as exc:  # a MotionsError from the limits: refused with its sentence
-            if getattr(exc, "exit_code", None) is None:
-                raise
-            self.errors.append(str(getattr(exc, "message", exc)))
-            return None
-        self.digest.update(path.name.encode() + b"\0" + data)
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            self.errors.append(f"{path}:{line}: not valid UTF-8; save the file as UTF-8")
-            return None
+        self.digest.update(path.name.encode() + b"\0" + text.encode("utf-8"))
+        return text
 
     def _yaml(self, text: str, path: Path):
         try:
@@ -319,10 +310,8 @@ class _Loader:
         except yamlfiles.YamlSyntaxError as exc:
             self.errors.append(str(exc))
             return None, False
-        except Exception as exc:  # a MotionsError from the YAML bounds
-            if getattr(exc, "exit_code", None) is None:
-                raise
-            self.errors.append(str(getattr(exc, "message", exc)))
+        except MotionsError as exc:  # the YAML bounds (alias bombs)
+            self.errors.append(exc.format_message())
             return None, False
 
     # -- settings

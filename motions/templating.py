@@ -99,11 +99,78 @@ class TemplateTimeout(Exception):
     """A render ran past its deadline."""
 
 
+class Markup(str):
+    """Library text that holds inline markup (argument forms: *italics*,
+    citations): inserted as it is. Every other value a text template inserts
+    (a commune's name, a facts field) is plain text, its markup characters
+    escaped, so a fact can never become italics or a citation."""
+
+
+class MarkupView:
+    """A read-only view of trusted library data (an argument, the regime record)
+    whose strings are :class:`Markup`: their citations and emphasis are kept
+    when a template inserts them. Everything else stays plain."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj):
+        object.__setattr__(self, "_obj", obj)
+
+    def __getattr__(self, name):
+        return markup(getattr(self._obj, name))
+
+    def __getitem__(self, key):
+        return markup(self._obj[key])
+
+    def __iter__(self):
+        return (markup(v) for v in self._obj)
+
+    def __len__(self):
+        return len(self._obj)
+
+    def __bool__(self):
+        return bool(self._obj)
+
+    def __contains__(self, item):
+        return item in self._obj
+
+    def __eq__(self, other):
+        return self._obj == (other._obj if isinstance(other, MarkupView) else other)
+
+    def __hash__(self):
+        return hash(self._obj)
+
+    def __str__(self):
+        return Markup(str(self._obj))
+
+
+def markup(value):
+    """``value`` with its strings marked as Markup, at any depth."""
+    import datetime as _dt
+
+    if isinstance(value, Markup) or value is None or isinstance(value, (bool, int, float, _dt.date)):
+        return value
+    if isinstance(value, str):
+        return Markup(value)
+    if isinstance(value, dict):
+        return {k: markup(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(markup(v) for v in value) if isinstance(value, list) else tuple(markup(v) for v in value)
+    if callable(value):
+        return value
+    return MarkupView(value)
+
+
+_MARKUP_CHARS = str.maketrans({c: "\\" + c for c in "\\*_[]@`"})
+
+
 def _fold(value) -> str:
-    """Finalize hook for text templates: values are inline text, one line."""
+    """Finalize hook for text templates: values are inline text, one line;
+    plain values have their markup characters escaped."""
     if value is None:
         return ""
-    return " ".join(str(value).split())
+    text = " ".join(str(value).split())
+    return text if isinstance(value, Markup) else text.translate(_MARKUP_CHARS)
 
 
 _VOWELS = "aeiouyàâäéèêëîïôöùûüAEIOUYÀÂÄÉÈÊËÎÏÔÖÙÛÜ"

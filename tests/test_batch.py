@@ -194,7 +194,7 @@ def test_lost_manifest_is_rebuilt_without_rewriting(tmp_path):
 
 def test_failures_are_isolated_summarised_and_exit_non_zero(tmp_path):
     out, listing = tmp_path / "out", tmp_path / "communes.txt"
-    listing.write_text("Villejuif\n98735\nCachan\n", encoding="utf-8")  # Papeete: a COM commune
+    listing.write_text("Villejuif\ninsee:98735\nCachan\n", encoding="utf-8")  # Papeete: a COM commune
     code, log = run("--communes", str(listing), "--jobs", "2", "-o", str(out))
     assert code == 10, log  # every failure is an UnsupportedCommune
     assert "1 commune failed" in log and "98735 Papeete (987)" in log and "--allow-overseas" in log
@@ -247,7 +247,7 @@ def test_selection_filters():
 def test_fast_hash_is_generate_inputs_hash(small_lib):
     hasher = _Hasher(small_lib, "biometrie", Options(date=None, allow_overseas=True))
     facts = Facts.model_validate({"group": {"name": "Groupe « @@ »"}, "cameras": {"count": 3}})
-    for query in ("Villejuif", "2A004", "97411", "Marseille 1er"):
+    for query in ("Villejuif", "2A004", "insee:97411", "Marseille 1er"):
         c = lookup(query)
         for fmt in ("docx", "pdf", "txt"):
             for f in (Facts(), facts):
@@ -292,3 +292,138 @@ def test_spawned_workers_warm_themselves(tmp_path, small_lib):
     assert report.failures == [] and report.communes_done == 4 and report.files_written == 8
     text = norm(pdf_text(tmp_path / "94" / "94003-arcueil-biometrie.pdf"))
     assert norm("Commune d'Arcueil") in text
+
+
+# --------------------------------------------------------------------------- hostile input, signals
+
+
+def test_a_code_that_names_two_communes_is_reported_whole_in_a_communes_file(tmp_path):
+    out, listing = tmp_path / "out", tmp_path / "communes.txt"
+    listing.write_text("13001\n", encoding="utf-8")
+    code, log = run("--communes", str(listing), "-o", str(out))
+    assert code == 2 and "communes.txt:1: 13001 is both an INSEE code and a postal code" in log
+    assert "insee:13001  INSEE code of Aix-en-Provence (13)" in log and "cp:13001" in log  # not cut to one line
+    assert not out.exists()
+
+
+def test_notices_about_the_list_are_shown(tmp_path):
+    notices = []
+    listing = tmp_path / "communes.txt"
+    listing.write_text("La Rochelle\nPierrefitte-sur-Seine\n", encoding="utf-8")
+    found = select_communes(communes_file=listing, notices=notices)
+    assert [c.insee for c in found] == ["17300", "93066"]
+    assert notices[0].startswith(f"{listing}:1: \"La Rochelle\" is taken as La Rochelle (17)")
+    assert notices[1].startswith(f"{listing}:2: Pierrefitte-sur-Seine (93059) is no longer a commune")
+
+
+def test_a_communes_file_that_is_a_device_is_refused():
+    with pytest.raises(UsageError, match="/dev/zero: is a device"):
+        select_communes(communes_file=Path("/dev/zero"))
+
+
+def test_failure_messages_are_shown_whole_but_bounded():
+    from motions.batch import Failure, failure_lines
+
+    long = Failure("13001", "13001 Aix", "AmbiguousCommune", 4, "first line\nsecond line\nthird line")
+    huge = Failure("13002", "13002 X", "OutputError", 9, "\n".join(f"line {i}" for i in range(100)))
+    lines = failure_lines([long, huge], limit=1)
+    assert lines[:3] == ["  13001 Aix: first line", "      second line", "      third line [AmbiguousCommune]"]
+    assert lines[-1] == "  … and 1 more."
+    bounded = failure_lines([huge])
+    assert len(bounded) == 13 + 1 - 1 and "more lines" in bounded[-1] and bounded[-1].endswith("[OutputError]")
+
+
+def test_facts_about_another_commune_are_warned(tmp_path, small_lib):
+    from motions.batch import BatchSettings, run_batch
+
+    facts_dir = tmp_path / "facts"
+    facts_dir.mkdir()
+    (facts_dir / "94076.yaml").write_text('commune: "Le Mans (72)"\ncameras:\n  count: 4\n', encoding="utf-8")
+    (facts_dir / "94016.yaml").write_text('commune: "Cachan (94)"\ncontracts:\n  - vendor: A\n    object: b\n'
+                                          "    until: 1999-01-01\n", encoding="utf-8")
+    report = run_batch(small_lib, [lookup("Villejuif"), lookup("Cachan")],
+                       BatchSettings(out_dir=tmp_path / "out", jobs=1, facts_dir=facts_dir, formats=("txt",)))
+    assert report.failures == []
+    assert any("94076.yaml" in w and "not Villejuif (94)" in w for w in report.warnings)
+    assert any("94016.yaml:5: contracts.0.until: this contract ended on 1999-01-01" in w for w in report.warnings)
+    assert not any("94016.yaml" in w and "not Cachan" in w for w in report.warnings)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _start_batch(out: Path):
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "motions", "--library", str(SMALL), "batch", "--departement", "94",
+                             "--jobs", "2", "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 300
+    workers: list[int] = []
+    while time.monotonic() < deadline and (len(list((out / "94").glob("*.pdf"))) < 4 or len(workers) < 2):
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    return proc, workers
+
+
+def _wait_dead(pids: list[int], seconds: float = 30) -> list[int]:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    return [p for p in pids if _alive(p)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_sigterm_stops_like_ctrl_c_with_exit_143(tmp_path):
+    import signal
+
+    out = tmp_path / "out"
+    proc, workers = _start_batch(out)
+    assert len(workers) >= 2
+    proc.send_signal(signal.SIGTERM)
+    log, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 143, log
+    assert "Terminated (SIGTERM): no partial file" in log and "Traceback" not in log
+    assert _wait_dead(workers) == []
+    files = {p.name for p in (out / "94").iterdir() if not p.name.startswith(".")}
+    assert not list((out / "94").glob(".*.part")) and 0 < len(files) < 94
+    recorded = json.loads((out / "94" / ".motions-manifest.json").read_text(encoding="utf-8"))["files"]
+    assert set(recorded) == files
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killed_parent_takes_its_workers_and_the_next_run_repairs(tmp_path):
+    import signal
+
+    out = tmp_path / "out"
+    proc, workers = _start_batch(out)
+    assert len(workers) >= 2
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    assert _wait_dead(workers) == [], "workers outlived their parent"
+    code, log = run("--departement", "94", "--jobs", "2", "-o", str(out))
+    assert code == 0 and "not written by motions" not in log, log
+    recorded = json.loads((out / "94" / ".motions-manifest.json").read_text(encoding="utf-8"))["files"]
+    assert len(recorded) == 94
+    for name, record in recorded.items():
+        assert record["sha256"] == sha(out / "94" / name)
+    assert not (out / "94" / ".motions-journal.jsonl").exists()

@@ -225,8 +225,10 @@ def test_codes():
     assert C.lookup("2a004").name == "Ajaccio"
     assert C.lookup("94800").insee == "94076"  # postal code
     assert C.lookup("75015").insee == "75056"  # a Paris postal code names the commune
-    # 13001 is both Aix-en-Provence's INSEE code and a Marseille postal code
-    assert C.lookup("13001").name == "Aix-en-Provence"
+    # 13001 is both Aix-en-Provence's INSEE code and a Marseille postal code: the
+    # user says which (tests/test_resolution.py has the rest)
+    assert C.lookup("insee:13001").name == "Aix-en-Provence"
+    assert C.lookup("cp:13001").name == "Marseille"
     assert C.get("94076") is C.lookup("Villejuif")
     with pytest.raises(KeyError):
         C.get("00000")
@@ -319,9 +321,9 @@ def test_not_found_messages():
 
 
 def test_merged_commune_points_to_its_new_commune():
-    with pytest.raises(CommuneNotFound) as e:
-        C.lookup("Annecy-le-Vieux")
-    assert "commune déléguée of Annecy (74)" in e.value.message and "74010" in e.value.message
+    found = C.resolve("Annecy-le-Vieux")
+    assert found.commune.insee == "74010"
+    assert len(found.notices) == 1 and "commune déléguée of Annecy (74)" in found.notices[0]
 
 
 # -- arrondissements ------------------------------------------------------------
@@ -482,7 +484,7 @@ def test_build_is_deterministic_and_up_to_date(tmp_path):
 
 def test_every_row_can_be_found(index):
     """The runtime bisects sorted sections: every key must be reachable."""
-    for table in (index._rows, index._keys, index._postal, index._epci_table, index._sans_article):
+    for table in (index._rows, index._keys, index._postal, index._epci_table, index._sans_article, index._seats):
         for line in table.lines():
             key = line.split(b"\t", 1)[0].decode()
             assert table.find(key) == line

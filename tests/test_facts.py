@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -105,7 +106,10 @@ def test_facts_new_default_name(tmp_path):
 
 def test_facts_check(tmp_path):
     code, out = run("facts", "check", str(ROOTS / "catalogue" / "facts-villejuif.yaml"))
-    assert code == 0 and "valid" in out and "cameras" in out and "warning" not in out
+    assert code == 0 and "valid" in out and "cameras" in out
+    # the only warnings: its contracts whose end date is now past
+    ended = [d for d in ("2027-12-31", "2026-06-30", "2026-12-31") if dt.date.fromisoformat(d) < dt.date.today()]
+    assert out.count("warning") == len(ended) == out.count("this contract ended on")
     bad = tmp_path / "bad.yaml"
     bad.write_text("cameras:\n  count: beaucoup\n", encoding="utf-8")
     code, out = run("facts", "check", str(bad))
@@ -121,3 +125,83 @@ def test_facts_check(tmp_path):
     wrong.write_text("commune: Villejuiff\n", encoding="utf-8")
     code, out = run("facts", "check", str(wrong))
     assert code == 8 and f"{wrong}:1: commune:" in out and "Villejuif (94)" in out
+
+
+# --------------------------------------------------------------------------- plain text, dates, commune
+
+
+def test_citation_syntax_in_a_facts_value_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("csu:\n  name: centre de supervision [@cnil-2022, p. 3]\n  source: site\n"
+                    "group:\n  name: Collectif\n  contact: contact@example.org\n", encoding="utf-8")
+    with pytest.raises(FactsError) as e:
+        load_facts(path)
+    msg = e.value.format_message()
+    assert f"{path}:2: csu.name: « [@cnil-2022, p. 3] » is citation syntax" in msg
+    assert "contact" not in msg  # an e-mail address is plain text
+    code, out = run("facts", "check", str(path))
+    assert code == 8 and f"{path}:2: csu.name" in out
+
+
+def test_the_citation_never_reaches_a_motion(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("csu:\n  name: centre [@cle]\n", encoding="utf-8")
+    code, out = run("--library", str(ROOTS / "small"), "generate", "Villejuif", "--facts", str(path),
+                    "-f", "txt", "-o", str(tmp_path / "o"))
+    assert code == 8 and "citation syntax" in out and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1899-12-31", "2101-01-01"])
+def test_implausible_dates_are_refused_with_their_line(tmp_path, value):
+    path = tmp_path / "f.yaml"
+    path.write_text(f"cameras:\n  count: 3\n  source: rapport\n  date: {value}\n", encoding="utf-8")
+    with pytest.raises(FactsError, match=rf"f\.yaml:4: cameras\.date: the date {value} can't be right"):
+        load_facts(path)
+
+
+def test_a_contract_that_has_ended_and_a_source_from_the_future_are_warned(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("contracts:\n  - vendor: A\n    object: caméras\n    until: 1999-12-31\n"
+                    "  - vendor: B\n    object: logiciel\n    until: 2030-01-01\n"
+                    "cameras:\n  count: 2\n  date: 2030-05-01\n", encoding="utf-8")
+    facts = load_facts(path, today=dt.date(2026, 1, 1))
+    warnings = facts.warnings()
+    assert len(warnings) == 2
+    assert warnings[0].startswith(f"{path}:4: contracts.0.until: this contract ended on 1999-12-31")
+    assert warnings[1].startswith(f"{path}:10: cameras.date: the source is dated 2030-05-01, in the future")
+    code, out = run("facts", "check", str(path))
+    assert code == 0 and f"{path}:4: warning: contracts.0.until: this contract ended on 1999-12-31" in out
+
+
+def test_generate_warns_about_an_ended_contract(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("contracts:\n  - vendor: A\n    object: caméras\n    until: 1999-12-31\n", encoding="utf-8")
+    code, out = run("--library", str(ROOTS / "small"), "generate", "Villejuif", "--facts", str(path),
+                    "-f", "txt", "-o", str(tmp_path / "o"))
+    assert code == 0 and "Warning:" in out and "ended on 1999-12-31" in out
+
+
+@pytest.mark.parametrize("written, generated, warned", [
+    ("Villejuif (94)", "Villejuif", False),  # as the scaffold writes it
+    ("94076", "Villejuif", False),
+    ("insee:13001", "Aix-en-Provence", False),
+    ("Pierrefitte-sur-Seine", "Saint-Denis (93)", False),  # a commune déléguée: its commune nouvelle
+    ("Villejuif (94)", "Le Mans", True),
+    ("Sainte-Colombe", "Sainte-Colombe (69)", False),  # ambiguous: compared by name
+    ("Saint-Denis (974)", "Saint-Denis (93)", True),
+    ("Paris", "Paris 15e", False),
+])
+def test_commune_mismatch_uses_the_lookup(written, generated, warned):
+    from motions.communes import resolve
+
+    message = Facts(commune=written).commune_mismatch(resolve(generated).commune)
+    assert (message is not None) == warned, message
+
+
+def test_the_scaffold_names_a_commune_the_check_accepts():
+    from motions.communes import resolve
+
+    for query in ("Villejuif", "La Rochelle (17)", "Marseille 1er", "Saint-Denis (974)"):
+        commune = resolve(query).commune
+        facts = parse_facts(scaffold_text(commune), "f.yaml")
+        assert facts.commune == commune.label and facts.commune_mismatch(commune) is None

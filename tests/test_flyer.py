@@ -29,11 +29,11 @@ from helpers import ROOTS, invoke, norm, pdf_text
 
 pytestmark = pytest.mark.library("flyer")
 
-PANEL = ["Villejuif", "Le Mans", "Les Lilas", "L'Haÿ-les-Roses", "La Rochelle (17)", "Amiens", "Marseille 1er", "97411"]
+PANEL = ["Villejuif", "Le Mans", "Les Lilas", "L'Haÿ-les-Roses", "La Rochelle (17)", "Amiens", "Marseille 1er", "insee:97411"]
 A_FORMS = {
     "Villejuif": "à Villejuif", "Le Mans": "au Mans", "Les Lilas": "aux Lilas",
     "L'Haÿ-les-Roses": "à L’Haÿ-les-Roses", "La Rochelle (17)": "à La Rochelle", "Amiens": "à Amiens",
-    "Marseille 1er": "dans le 1er arrondissement de Marseille", "97411": "à Saint-Denis",
+    "Marseille 1er": "dans le 1er arrondissement de Marseille", "insee:97411": "à Saint-Denis",
 }
 URL = "https://example.org/non-a-la-reconnaissance-faciale?ville=1"
 MM = 72 / 25.4

@@ -49,7 +49,9 @@ def check_command(file):
 
     path = Path(file)
     facts_obj = load_facts(path)  # raises FactsError (exit 8) listing every problem
-    text = path.read_text(encoding="utf-8")
+    from motions.limits import MAX_FACTS_BYTES, read_user_file
+
+    text = read_user_file(path, "facts file", MAX_FACTS_BYTES, FactsError)
     lines = yamlfiles.line_map(text)
     problems = []
     if facts_obj.commune:
@@ -59,6 +61,8 @@ def check_command(file):
             problems.append(f"{path}:{yamlfiles.line_of(lines, ('commune',))}: commune: {exc.format_message()}")
     if problems:
         raise FactsError("the facts file has problems:\n  " + "\n  ".join(problems))
+    for warning in facts_obj.warnings():
+        click.secho(warning.replace(": ", ": warning: ", 1), fg="yellow", err=True)
     for item in facts_obj.unsourced():
         dotted, _, what = item.partition(": ")
         loc = tuple(int(p) if p.isdigit() else p for p in dotted.split("."))

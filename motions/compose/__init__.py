@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from ..document import Document, Metadata
 from ..facts import Facts
-from ..templating import render_blocks
+from ..templating import markup, render_blocks
 from . import motion as motion_builder
 from .notes import resolve
 from .select import Decision, Selection, condition_holds, select
@@ -70,14 +70,14 @@ def _regime_for(commune, allow_overseas: bool):
 
 def motion_context(lib, commune, regime, motion, facts: Facts, options: Options, selection: Selection) -> dict:
     """What a motion template may read."""
-    chosen = [e.argument for e in selection.chosen]
+    chosen = [markup(e.argument) for e in selection.chosen]
     return {
         "commune": commune,
-        "regime": regime,
+        "regime": markup(regime),
         "facts": facts,
         "arguments": chosen,
         "expose_arguments": chosen[: motion.meta.expose_arguments],
-        "rebuttals": [e.argument for e in lib.arguments.values() if e.argument.kind == "rebuttal"],
+        "rebuttals": [markup(e.argument) for e in lib.arguments.values() if e.argument.kind == "rebuttal"],
         "session_date": options.date or facts.session.date,
         "group": options.group or (facts.group.name if facts.group else None),
         "members": facts.group.member_names() if facts.group else [],

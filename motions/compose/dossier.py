@@ -18,6 +18,7 @@ from dataclasses import replace
 from .. import bibliography, deadlines
 from ..document import Paragraph, Section
 from .build import typeset
+from ..templating import markup
 from .documents import compose_document
 
 #: The law-checked date older than this (days) draws a warning in the dossier.
@@ -36,7 +37,7 @@ def compose_dossier(resources, commune, regime, motion, facts, options, selectio
                  if e.argument.kind == "rebuttal" and (e.argument.place is None or e.argument.id in chosen_ids)]
     context = {
         "commune": commune,
-        "regime": regime,
+        "regime": markup(regime),
         "facts": facts,
         "motion": motion.meta,
         "motion_title": motion_doc.title,
@@ -49,9 +50,9 @@ def compose_dossier(resources, commune, regime, motion, facts, options, selectio
         "law_stale": (reference_day - law_checked).days > STALE_AFTER_DAYS,
         "deadlines": _deadlines(regime, session),
         "decisions": [d for d in selection.decisions if d.argument_id.startswith("(") is False],
-        "arguments": {e.argument.id: e.argument for e in lib.arguments.values()},
+        "arguments": {e.argument.id: markup(e.argument) for e in lib.arguments.values()},
         "unanswered": selection.unanswered,
-        "rebuttals": rebuttals,
+        "rebuttals": [markup(r) for r in rebuttals],
         "unsourced_facts": facts.unsourced(),
         "articles": motion_doc.articles(),
         "addressee_label": lambda key: addressee_label(regime, key),
