@@ -105,3 +105,14 @@ def shipped_resources():
     from motions.resources import Resources
 
     return Resources(_load(None, True), now=dt.datetime(2026, 11, 29, 12, 0, 0))
+
+
+@pytest.fixture(scope="session")
+def small_lib():
+    """The small test library (tests/roots/small), loaded once."""
+    return _load("small", True)
+
+
+@pytest.fixture(scope="session")
+def shipped_lib():
+    return _load(None, True)

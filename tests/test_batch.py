@@ -24,7 +24,7 @@ from motions.communes import by_departement, lookup
 from motions.compose import Options
 from motions.errors import UsageError
 from motions.facts import Facts
-from motions.generate import inputs_hash, output_stem
+from motions.api import output_stem
 
 from helpers import ROOTS, norm, pdf_text
 
@@ -107,7 +107,7 @@ def test_manifest_records_hash_size_and_inputs(val_de_marne, small_lib):
             record = files[name]
             assert record["sha256"] == sha(out / "94" / name)
             assert record["size"] == (out / "94" / name).stat().st_size
-            assert record["inputs"] == inputs_hash(small_lib, c, "biometrie", Facts(), Options(), fmt)
+            assert record["inputs"] == inputs_hash(small_lib, c, Facts(), Options(), fmt)
             assert record["commune"] == c.insee
 
 
@@ -244,14 +244,24 @@ def test_selection_filters():
     assert {c.insee for c in big} == {c.insee for c in by_departement("94") if c.population >= 50_000}
 
 
-def test_fast_hash_is_generate_inputs_hash(small_lib):
-    hasher = _Hasher(small_lib, "biometrie", Options(date=None, allow_overseas=True))
+def inputs_hash(lib, commune, facts, options, fmt):
+    from motions.api import Request, inputs_digest
+    from motions.resources import Resources
+
+    return inputs_digest(Request(commune, "biometrie", facts, options, (fmt,), dossier=False), Resources(lib))
+
+
+def test_fast_hash_is_the_api_inputs_digest(small_lib):
+    from motions.batch import BatchSettings
+    from motions.resources import Resources
+
+    hasher = _Hasher(Resources(small_lib), BatchSettings(options=Options(date=None, allow_overseas=True)))
     facts = Facts.model_validate({"group": {"name": "Groupe « @@ »"}, "cameras": {"count": 3}})
     for query in ("Villejuif", "2A004", "insee:97411", "Marseille 1er"):
         c = lookup(query)
         for fmt in ("docx", "pdf", "txt"):
             for f in (Facts(), facts):
-                assert hasher(c, fmt, f) == inputs_hash(small_lib, c, "biometrie", f, Options(allow_overseas=True), fmt)
+                assert hasher(c, fmt, f) == inputs_hash(small_lib, c, f, Options(allow_overseas=True), fmt)
 
 
 # --------------------------------------------------------------------------- interruptions, other platforms
@@ -288,7 +298,9 @@ def test_spawned_workers_warm_themselves(tmp_path, small_lib):
     from motions.batch import BatchSettings, run_batch
 
     communes = [lookup(q) for q in ("Villejuif", "Cachan", "Arcueil", "Gentilly")]
-    report = run_batch(small_lib, communes, BatchSettings(out_dir=tmp_path, jobs=2, start_method="spawn"))
+    from motions.resources import Resources
+
+    report = run_batch(Resources(small_lib), communes, BatchSettings(out_dir=tmp_path, jobs=2, start_method="spawn"))
     assert report.failures == [] and report.communes_done == 4 and report.files_written == 8
     text = norm(pdf_text(tmp_path / "94" / "94003-arcueil-biometrie.pdf"))
     assert norm("Commune d'Arcueil") in text
@@ -341,7 +353,9 @@ def test_facts_about_another_commune_are_warned(tmp_path, small_lib):
     (facts_dir / "94076.yaml").write_text('commune: "Le Mans (72)"\ncameras:\n  count: 4\n', encoding="utf-8")
     (facts_dir / "94016.yaml").write_text('commune: "Cachan (94)"\ncontracts:\n  - vendor: A\n    object: b\n'
                                           "    until: 1999-01-01\n", encoding="utf-8")
-    report = run_batch(small_lib, [lookup("Villejuif"), lookup("Cachan")],
+    from motions.resources import Resources
+
+    report = run_batch(Resources(small_lib), [lookup("Villejuif"), lookup("Cachan")],
                        BatchSettings(out_dir=tmp_path / "out", jobs=1, facts_dir=facts_dir, formats=("txt",)))
     assert report.failures == []
     assert any("94076.yaml" in w and "not Villejuif (94)" in w for w in report.warnings)

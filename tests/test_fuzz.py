@@ -107,7 +107,8 @@ def _snapshot(root: Path) -> dict[str, tuple]:
                              st.one_of(SCALARS, st.dictionaries(KEYS, SCALARS, max_size=3)), max_size=3),
        name=st.sampled_from(["../escape", "/tmp/abs", "ok", "sub/dir", "..", "."]))
 def test_drafting_touches_nothing_outside_its_output_folder(small_lib, query, facts, name):
-    from motions.generate import render_motion
+    from motions.api import Request, generate
+    from motions.resources import Resources
 
     with tempfile.TemporaryDirectory() as sandbox:
         root = Path(sandbox)
@@ -119,8 +120,8 @@ def test_drafting_touches_nothing_outside_its_output_folder(small_lib, query, fa
             from motions.facts import load_facts
 
             commune = C.resolve(query).commune
-            render_motion(small_lib, commune, "biometrie", facts=load_facts(root / "facts.yaml"), formats=("txt",),
-                          out_dir=out)
+            generate(Request(commune, "biometrie", load_facts(root / "facts.yaml"), formats=("txt",)),
+                     Resources(small_lib), out)
         except MotionsError:
             pass
         after = _snapshot(root)

@@ -18,12 +18,12 @@ import docx
 import pytest
 
 from motions.communes import lookup
-from motions.compose import compose
+from motions.compose import Options
 from motions.errors import LibraryError, OutputError, TemplateError
-from motions.generate import render_motion
+from motions.resources import Resources
 from motions.library import load_library
 
-from helpers import ROOTS, norm, pdf_text
+from helpers import ROOTS, compose_for, norm, pdf_text
 
 HOSTILE = ROOTS / "hostile"
 
@@ -44,7 +44,7 @@ def run(*args):
 
 def test_sandbox_refuses_python_internals(hostile_lib):
     with pytest.raises(TemplateError) as info:
-        compose(hostile_lib, lookup("Villejuif"), hostile_lib.motion("evil"))
+        compose_for(Resources(hostile_lib), "Villejuif", "evil")
     message = str(info.value)
     assert "evil.md.j2:" in message and "unsafe" in message
 
@@ -58,15 +58,17 @@ def test_sandbox_error_reaches_the_user_as_a_sentence(tmp_path):
 
 def test_undefined_variable_names_template_and_line(hostile_lib):
     with pytest.raises(TemplateError, match=r"undefined\.md\.j2:11: undefined value.*nom_inexistant"):
-        compose(hostile_lib, lookup("Villejuif"), hostile_lib.motion("undefined"))
+        compose_for(Resources(hostile_lib), "Villejuif", "undefined")
 
 
 # --------------------------------------------------------------------------- escaping
 
 
 def test_markup_in_arguments_is_text_everywhere(hostile_lib, tmp_path):
-    result = render_motion(hostile_lib, lookup("Villejuif"), "biometrie", formats=("docx", "pdf", "html"),
-                           out_dir=tmp_path, options=__import__("motions.compose", fromlist=["Options"]).Options(arguments=("balises",)))
+    from motions.api import Request, generate
+
+    generate(Request(lookup("Villejuif"), "biometrie", options=Options(arguments=("balises",)),
+                     formats=("docx", "pdf", "html"), dossier=False), Resources(hostile_lib), tmp_path)
     html = (tmp_path / "94076-villejuif-biometrie.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<img src="file:' not in html and "&lt;img src=" in html
@@ -85,11 +87,8 @@ def test_markup_in_arguments_is_text_everywhere(hostile_lib, tmp_path):
 
 
 def test_markdown_images_and_links_are_not_resources(hostile_lib):
-    from motions.compose import Options
-
-    doc = compose(hostile_lib, lookup("Villejuif"), hostile_lib.motion("biometrie"),
-                  options=Options(arguments=("balises",))).document
-    text = " ".join(p.text for p in doc.considerants)
+    doc = compose_for(Resources(hostile_lib), "Villejuif", arguments=("balises",)).motion
+    text = " ".join(p.text for p in doc.paragraphs("considerant"))
     assert "![](file:///etc/passwd)" in text
 
 
@@ -153,11 +152,12 @@ def test_control_characters_never_corrupt_a_docx(small_lib, tmp_path):
     # a control character that reaches a writer is dropped, and the DOCX stays valid
     from dataclasses import replace
 
-    doc = compose(small_lib, lookup("Villejuif"), small_lib.motion("biometrie")).document
-    doc = replace(doc, title=doc.title + "\x07\x00")
-    from motions.writers.docx import render_docx
+    res = Resources(small_lib)
+    doc = compose_for(res, "Villejuif").motion
+    doc = replace(doc, title=doc.title + "\x07\x00", running_head=doc.running_head + "\x07")
+    from motions.writers import get
 
-    data = render_docx(doc, small_lib.template_dirs)
+    data = get("docx").write(doc, res)
     path = tmp_path / "x.docx"
     path.write_bytes(data)
     assert docx.Document(str(path)).paragraphs
