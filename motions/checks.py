@@ -163,7 +163,7 @@ def _check_argument(entry, sources: dict) -> list[Finding]:
         cites = _citations(text)
         for key, locator in cites:
             out.extend(_check_citation(key, locator, sources, path, line, form))
-            if (key, _norm_locator(locator)) not in recorded:
+            if key in sources and (key, _norm_locator(locator)) not in recorded:
                 shown = f"@{key}, {locator}" if locator else f"@{key}"
                 out.append(Finding(path, line, f"{form}: the citation [{shown}] is recorded by no claim; "
                                                "add a claim with this cite (or fix the locator)"))
