@@ -361,6 +361,7 @@ class _Loader:
         )
         used = self._cross_check(lib)
         used |= self._check_templates(lib)
+        used |= self._check_regime_citations(lib)
         for key in sorted(set(lib.sources) - used):
             path, line = lib.source_where[key]
             self.warnings.append(Finding(path, line, f"source '{key}' is cited by no argument and no template"))
@@ -472,7 +473,7 @@ class _Loader:
                                    "book, article-journal, report, webpage, legislation, legal_case, ...")
             if not item.get("title"):
                 self.errors.append(f"{path}:{line}: source '{key}' has no title")
-            if not item.get("issued"):
+            if not item.get("issued") and not (item.get("type") == "legislation" and item.get("section")):
                 self.warnings.append(Finding(path, line, f"source '{key}' has no date ('issued')"))
             from .sources_io import date_problems  # here: sources_io imports this module
 
@@ -623,6 +624,15 @@ class _Loader:
                     if item.key not in lib.sources:
                         self.errors.append(f"{path}:{line}: the citation @{item.key} names no source of the library")
         return used
+
+    def _check_regime_citations(self, lib: Library) -> set[str]:
+        """The regime rules (shipped data) cite the library's legal sources."""
+        from .regime_rules import RULES_FILE, all_citation_keys, load_rules
+
+        keys = all_citation_keys(load_rules())
+        for key in sorted(keys - set(lib.sources)):
+            self.errors.append(f"{RULES_FILE}:1: the regime rules cite @{key}, which no source of the library holds")
+        return keys
 
     def _check_writer_resources(self, lib: Library) -> None:
         from .writers import check_resources
