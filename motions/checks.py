@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .schema import CITATION_GROUP, SOURCE_KINDS, parse_citation_group
+from .schema import SOURCE_KINDS
 
 Severity = Literal["error", "warning"]
 
@@ -175,13 +175,15 @@ def _check_argument(entry, sources: dict) -> list[Finding]:
 
 
 def _citations(text: str) -> list[tuple[str, str | None]]:
-    out = []
-    for m in CITATION_GROUP.finditer(text or ""):
-        try:
-            out.extend(parse_citation_group(m.group(1)))
-        except ValueError:
-            continue  # the loader reports malformed citations
-    return out
+    """(key, locator) of every citation, through the one citation parser."""
+    from . import inline
+    from .citations import CitationSyntaxError
+
+    try:
+        nodes = inline.parse(text or "")
+    except CitationSyntaxError:
+        return []  # the loader reports malformed citations
+    return [(item.key, item.locator or None) for cite in inline.cites(nodes) for item in cite.items]
 
 
 def _norm_locator(locator: str | None) -> str:

@@ -45,9 +45,16 @@ for _label, _french, _spellings in (
     ("figure", "fig.", ("fig.", "figure", "figures")),
     ("folio", "fol.", ("fol.", "folio", "f.")),
     ("recital", "consid.", ("recital", "recitals")),
+    ("part", "partie", ("partie", "parties", "part")),
+    ("title", "titre", ("titre", "title")),
 ):
     for _s in _spellings:
         LOCATOR_TERMS[_s.lower()] = (_label, _french)
+
+#: Locators that name a part of a work without a number: « résumé », « notice ».
+WHOLE_PARTS = ("résumé", "conclusion", "conclusions", "introduction", "sommaire", "notice", "analyse",
+               "préambule", "avant-propos", "4e de couverture", "abstract", "summary")
+_ROMAN = re.compile(r"^[IVXLC]+$")
 
 #: A bare key: Pandoc's rule (starts with a letter, digit or _, may hold
 #: internal punctuation, never ends with it).
@@ -147,6 +154,16 @@ def parse_locator(text: str) -> tuple[str, str, str]:
     parts = [p.strip() for p in text.split(",")]
     located: list[str] = []
     first_label = ""
+    if any(parts[0].lower() == w or parts[0].lower().startswith(w + " ") for w in WHOLE_PARTS):
+        return parts[0], "section", ", ".join(parts[1:])  # « résumé », « sommaire I A 1 »
+    if _ROMAN.match(parts[0]):  # an outline position: « I, B, 1, a »
+        kept = [parts[0]]
+        for part in parts[1:]:
+            if re.fullmatch(r"[A-Za-z0-9]{1,3}", part):
+                kept.append(part)
+            else:
+                break
+        return ", ".join(kept), "section", ", ".join(parts[len(kept):])
     for i, part in enumerate(parts):
         term = _term_of(part)
         if term is None:
@@ -186,6 +203,8 @@ def _value_and_rest(value: str) -> tuple[str, str, str]:
     tokens = value.split()
     kept = [tokens[0]]
     i = 1
+    if re.fullmatch(r"[LRDA]\.?", tokens[0]) and len(tokens) > 1 and tokens[1][:1].isdigit():
+        kept, i = [tokens[0] + " " + tokens[1]], 2  # « L. 2121-29 »: a code article in two tokens
     while i + 1 < len(tokens) + 1 and i < len(tokens):
         if tokens[i] in ("et", "and", "&", "à", "to", "-", "–") and i + 1 < len(tokens) and re.match(r"^[\w.§°-]+$", tokens[i + 1]) and re.search(r"\d|^[a-z]$|^[IVXLC]+$", tokens[i + 1]):
             kept += tokens[i:i + 2]

@@ -182,6 +182,25 @@ class Library:
     def user_root(self) -> Path | None:
         return self.roots[-1] if len(self.roots) > 1 else None
 
+    def own_sources(self) -> dict[str, dict]:
+        """The library's bibliography: all of it, or, for a self-contained user
+        library (``shipped_arguments: false``), only the user's own entries (the
+        shipped ones are only there for the shipped templates)."""
+        if self.settings.shipped_arguments or self.user_root is None:
+            return self.sources
+        root = self.user_root.resolve()
+        return {k: v for k, v in self.sources.items() if root in Path(self.source_where[k][0]).resolve().parents}
+
+    def own_themes(self) -> dict[str, str]:
+        if self.settings.shipped_arguments or self.user_root is None:
+            return self.themes
+        path = self.user_root / "arguments" / "themes.yaml"
+        try:
+            data = yamlfiles.load(path.read_text(encoding="utf-8"), path) if path.is_file() else {}
+        except (OSError, yamlfiles.YamlSyntaxError):
+            data = {}
+        return {k: v for k, v in self.themes.items() if isinstance(data, dict) and k in data}
+
     def argument(self, arg_id: str) -> ArgumentEntry:
         try:
             return self.arguments[arg_id]

@@ -26,11 +26,15 @@ from .library import Library
 
 
 def fixed_now() -> dt.datetime:
-    """The timestamp written into outputs: ``SOURCE_DATE_EPOCH`` when set, else now (UTC)."""
+    """The timestamp written into outputs: ``SOURCE_DATE_EPOCH`` when set, else
+    today at midnight UTC. The day, not the second: a document is dated by the
+    day it was made, and the same inputs give the same bytes all day long, so a
+    re-run recognises what it wrote (even when its manifest is lost)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    today = dt.datetime.now(dt.timezone.utc).date()
+    return dt.datetime(today.year, today.month, today.day)
 
 
 def default_cache_dir() -> Path | None:
@@ -56,6 +60,10 @@ class Resources:
     def reproducible(self) -> bool:
         """True when ``SOURCE_DATE_EPOCH`` fixes the timestamps."""
         return os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit()
+
+    def __getstate__(self):
+        """Pickled for a spawned worker: the library travels, the built things are rebuilt there."""
+        return {"library": self.library, "now": self.now, "cache_dir": self.cache_dir, "_memo": {}}
 
     def memo(self, key, build: Callable):
         """The value built once for ``key`` in this Resources."""

@@ -313,6 +313,9 @@ SOURCES_YAML = """\
   title: Règlement (UE) 2016/679 du Parlement européen et du Conseil du 27 avril 2016 relatif à la protection des personnes physiques à l'égard du traitement des données à caractère personnel et à la libre circulation de ces données (règlement général sur la protection des données)
   issued: {date-parts: [[2016, 4, 27]]}
   URL: https://eur-lex.europa.eu/eli/reg/2016/679/oj
+  custom:
+    kind: legislation       # legislation, court, authority, academic, press, campaign or essay
+    checked: {checked}      # when you last checked this entry
 """
 
 EXAMPLE_ID = "exemple-biometrie-interdite"
@@ -342,6 +345,13 @@ paragraph: >-
   la personne ou un motif d'intérêt public important prévu par le droit [@exemple-rgpd, art. 9].
   Une commune qui envisagerait d'identifier les passants par leur visage se placerait
   donc d'emblée sur le terrain de l'exception, qu'elle devrait justifier.
+# Each factual or legal statement, with the source and locator it rests on
+# (`motions arguments check` verifies that every citation above is recorded here).
+point: exemple-donnees-biometriques
+claims:
+  - claim: Le RGPD interdit par principe le traitement de données biométriques aux fins d'identifier une personne de manière unique, sauf exceptions limitativement énumérées.
+    cite: "[@exemple-rgpd, art. 9]"
+    true_on: {today}
 """
 
 TEMPLATES_README = """\
@@ -389,7 +399,7 @@ def init_library(folder: Path | str, *, force: bool = False, today: dt.date | No
         folder / "arguments" / "themes.yaml": THEMES_YAML.format(
             shipped="\n".join(f"#   {k}: {v}" for k, v in shipped_themes.items()) or "#   (none)"),
         example: EXAMPLE_ARGUMENT.format(modeline=modeline(example, folder), id=EXAMPLE_ID, today=today.isoformat()),
-        folder / "arguments" / "sources" / "mes-sources.yaml": SOURCES_YAML,
+        folder / "arguments" / "sources" / "mes-sources.yaml": SOURCES_YAML.replace("{checked}", today.isoformat()),
         folder / "templates" / "README.txt": TEMPLATES_README.format(shipped=shipped / "templates"),
         folder / SCHEMA_FILE: schema_text(),
     }

@@ -19,8 +19,10 @@ from helpers import ROOTS
 
 
 def run(*args):
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.output
+    from helpers import invoke
+
+    result = invoke(*args)
+    return result.code, result.output
 
 
 def test_scaffold_is_valid_as_written_and_with_every_example():
@@ -173,6 +175,7 @@ def test_a_contract_that_has_ended_and_a_source_from_the_future_are_warned(tmp_p
     assert code == 0 and f"{path}:4: warning: contracts.0.until: this contract ended on 1999-12-31" in out
 
 
+@pytest.mark.warns("ended on 1999-12-31")
 def test_generate_warns_about_an_ended_contract(tmp_path):
     path = tmp_path / "f.yaml"
     path.write_text("contracts:\n  - vendor: A\n    object: caméras\n    until: 1999-12-31\n", encoding="utf-8")

@@ -64,7 +64,8 @@ def test_undefined_variable_names_template_and_line(hostile_lib):
 # --------------------------------------------------------------------------- escaping
 
 
-def test_markup_in_arguments_is_text_everywhere(hostile_lib, tmp_path):
+@pytest.mark.warns("refused to load")
+def test_markup_in_arguments_is_text_everywhere(hostile_lib, tmp_path, warnings_seen):
     from motions.api import Request, generate
 
     generate(Request(lookup("Villejuif"), "biometrie", options=Options(arguments=("balises",)),
@@ -80,7 +81,7 @@ def test_markup_in_arguments_is_text_everywhere(hostile_lib, tmp_path):
     body = "\n".join(p.text for p in d.paragraphs)
     assert "<script>alert(" in body and "& " in body
     # the refused resources are reported, and the stylesheet's network import never happened
-    refused = " ".join(result.warnings)
+    refused = " ".join(warnings_seen.messages)
     assert "http://example.com/evil.css" in refused
     assert "file:///etc/passwd" in refused
     assert "hostname" in refused
@@ -171,7 +172,7 @@ def test_control_characters_never_corrupt_a_docx(small_lib, tmp_path):
     (["generate", "Sainte-Colombe"], 4, "Sainte-Colombe (69)"),
     (["generate", "Villejuif", "--motion", "nope"], 6, "motions list"),
     (["generate", "Villejuif", "--date", "14/03/2026"], 2, "YYYY-MM-DD"),
-    (["generate", "Villejuif", "--format", "odt"], 2, "choose among"),
+    (["generate", "Villejuif", "--format", "doc"], 2, "choose among"),
     (["generate", "97502"], 10, "--allow-overseas"),
 ])
 def test_user_errors_are_sentences(tmp_path, args, code, expected):

@@ -174,6 +174,7 @@ def test_la_rochelle_resolves_with_a_notice_naming_the_other():
     assert C.resolve("La Rochelle (70)").notices == ()
 
 
+@pytest.mark.warns("is taken as", "commune déléguée", "homonym")
 def test_the_old_lookup_logs_the_notices(caplog):
     with caplog.at_level(logging.WARNING, logger="motions.communes"):
         assert C.lookup("La Rochelle").insee == "17300"
@@ -268,7 +269,7 @@ def test_every_real_name_passes_the_character_check(index):
 
 
 def test_cli_shows_the_notice_and_the_sanitised_error():
-    from motions.cli_communes import communes as communes_cli
+    from motions.cli.communes import communes as communes_cli
 
     result = CliRunner().invoke(communes_cli, ["show", "\x1b[2JParis"])
     assert result.exit_code == 3 and "\x1b" not in result.output

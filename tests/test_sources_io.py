@@ -297,6 +297,7 @@ def _pandoc_cites(bibliography: Path, keys: list[str], tmp_path: Path) -> tuple[
 @pytest.mark.skipif(PANDOC is None, reason="pandoc is not installed")
 @pytest.mark.parametrize("fmt, suffix", [("csl-yaml", ".yaml"), ("csl-json", ".json")])
 @pytest.mark.parametrize("fixture", ["items.json", "items.bib"])
+@pytest.mark.warns("cited by no argument")
 def test_pandoc_reads_the_export_without_warning_and_resolves_every_citation(tmp_path, fixture, fmt, suffix):
     lib = empty_library(tmp_path / "lib")
     run("--library", lib, "sources", "import", ZOTERO / fixture)

@@ -206,7 +206,7 @@ def export_command(obj, fmt, output) -> None:
     from ..output import atomic_write
     from ..sources_io import export_text
 
-    text = export_text(_library(obj).sources, fmt)
+    text = export_text(_library(obj).own_sources(), fmt)
     if output:
         atomic_write(Path(output), text.encode("utf-8"))
         click.echo(output)

@@ -127,7 +127,10 @@ def load_facts(state: State, facts_file: str | None):
 
     if facts_file:
         state.user_paths.append(Path(facts_file))
-    return load(facts_file)
+    facts = load(facts_file)
+    for message in facts.warnings():
+        warn(message, path=facts_file)
+    return facts
 
 
 def resolve_commune(query: str):
