@@ -376,6 +376,8 @@ class Commune:
     def le(self) -> str:
         """The name as a subject: "Villejuif", "Le Mans"; for an arrondissement
         "le 15e arrondissement de Paris"."""
+        if self.insee in PARIS_CENTRE:
+            return "Paris Centre"
         if self.is_arrondissement:
             return "le " + self.display_name
         return self.name
@@ -384,6 +386,8 @@ class Commune:
     def de(self) -> str:
         """"de Villejuif", "d'Amiens", "du Mans", "de La Rochelle", "des Lilas",
         "de L'Haÿ-les-Roses", "des Marais"; "du 1er arrondissement de Marseille"."""
+        if self.insee in PARIS_CENTRE:
+            return "de Paris Centre"
         if self.is_arrondissement:
             return "du " + self.display_name
         _, de, _ = _COMMUNE_FORMS.get(self.tncc, _COMMUNE_FORMS[0])
@@ -393,6 +397,8 @@ class Commune:
     def a(self) -> str:
         """"à Villejuif", "au Mans", "aux Lilas", "à L'Haÿ-les-Roses", "aux Marais";
         "dans le 1er arrondissement de Marseille"."""
+        if self.insee in PARIS_CENTRE:
+            return "à Paris Centre"
         if self.is_arrondissement:
             return "dans le " + self.display_name
         _, _, a = _COMMUNE_FORMS.get(self.tncc, _COMMUNE_FORMS[0])
@@ -493,6 +499,10 @@ def _arrondissement_query(key: str):
     return None
 
 
+#: The 1st to 4th arrondissements of Paris form one sector, Paris Centre, with
+#: one council and one mayor (loi n° 2017-257; regimes-and-powers §2.7): its
+#: documents speak of Paris Centre, whichever of the four codes was given.
+PARIS_CENTRE = ("75101", "75102", "75103", "75104")
 _ARR_CODE = {"paris": "751{:02d}", "lyon": "6938{:d}", "marseille": "132{:02d}"}
 _ARR_CITY = {"paris": "75056", "lyon": "69123", "marseille": "13055"}
 _ARR_LAST = {"paris": 20, "lyon": 9, "marseille": 16}
@@ -877,6 +887,10 @@ class CommuneIndex:
                 f"\"{forced}:\" takes a five-character code, e.g. insee:13001 or cp:13001; "
                 f"\"{_shown(q)}\" is not one.",
             )
+        if name_key(q) == "pariscentre":
+            return Resolution(self.get(PARIS_CENTRE[0]), (
+                "Paris Centre is the sector of the 1st to 4th arrondissements of Paris, with one council; "
+                f"using the 1st (INSEE {PARIS_CENTRE[0]}); any of the four gives the same motion.",))
         return self._resolve_name(q)
 
     # codes

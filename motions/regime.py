@@ -118,6 +118,8 @@ class DataProtection:
     ai_act: bool
     visas: tuple[str, ...]
     purpose_clause: str = ""
+    csi: bool = True  # the code de la sécurité intérieure's vidéoprotection title applies as such
+    csi_visas: tuple[str, ...] = ()  # the visa lines for it, where it does
 
 
 @dataclass(frozen=True)
@@ -160,10 +162,30 @@ class Regime:
     police_shared_with: Body | None = None  # Paris: the maire de Paris's listed powers; Lyon area: traffic police
     reglement_interieur_from: int | None = None  # population from which the RI is compulsory (1,000; 3,500)
     refs: tuple[str, ...] = ()  # the reference-sheet sections this record rests on
+    collectivity: str = "la commune"  # « les crédits de la commune », « de la Ville de Paris »
 
     @property
     def the_council(self) -> str:
         return self.council
+
+    #: Regimes whose council does not follow the common-law CGCT articles on
+    #: vœux and convocation (L2121-29 al. 4, L2121-9): local law, arrondissement
+    #: councils (L2511-12), and the extension to Polynésie française (LIKELY only).
+    _OWN_COUNCIL_LAW = ("alsace-moselle", "paris-arrondissement", "paris-centre", "lyon-arrondissement",
+                        "marseille-secteur", "polynesie")
+
+    @property
+    def features(self) -> frozenset[str]:
+        """What holds here, for argument conditions (``applies_when: regime_has``):
+        ``deliberation`` (the council can decide, not only wish), ``cgct-common``
+        (the common-law articles on vœux and sittings apply), ``cgct-police``
+        (the mayor's police rests on L2212-1 and L2212-2), ``rgpd``,
+        ``directive``, ``ai-act``, ``csi`` (the instruments apply as such)."""
+        dp = self.data_protection
+        found = {"deliberation": self.can_deliberate, "cgct-common": self.id not in self._OWN_COUNCIL_LAW,
+                 "cgct-police": self.id != "alsace-moselle",
+                 "rgpd": dp.rgpd, "directive": dp.directive, "ai-act": dp.ai_act, "csi": dp.csi}
+        return frozenset(k for k, v in found.items() if v)
 
     def describe(self) -> list[str]:
         """The record as English-labelled lines, for `motions communes show`.

@@ -302,6 +302,8 @@ def _data_protection(spec: dict, rules: Rules, ctx: dict) -> DataProtection:
         rgpd=dp["rgpd"], directive=dp["directive"], lil=dp["lil"], ai_act=dp["ai_act"],
         visas=tuple(_fill(v, ctx) for v in dp["visas"]),
         purpose_clause=_fill(dp["purpose_clause"], ctx),
+        csi=bool(dp.get("csi_visas")),
+        csi_visas=tuple(_fill(v, ctx) for v in dp.get("csi_visas", ())),
     )
 
 
@@ -368,6 +370,7 @@ def _record(commune, spec, rules, ctx, population, population_note, extra_bodies
         chair=names["chair"],
         members=names["members"],
         running_head=names["running_head"],
+        collectivity=names.get("collectivity", "la commune"),
         signed_at=names["signed_at"],
         act_recipient=_body(spec["act_recipient"]["body"], rules, ctx, spec["act_recipient"]),
         camera_authority=camera,

@@ -35,6 +35,8 @@ FACT_NAMES = (
 )
 
 CommuneFeature = Literal["epci", "ept", "metropole"]
+#: What the regime of a commune offers (``motions.regime.Regime.features``).
+RegimeFeature = Literal["deliberation", "cgct-common", "cgct-police", "rgpd", "directive", "ai-act", "csi"]
 Zone = Literal["metro", "drom", "com"]
 
 
@@ -63,6 +65,13 @@ class Condition(BaseModel):
     zones: list[Zone] = Field(
         default_factory=list, description="Zones where it applies (metro, drom, com); empty means all."
     )
+    regime_has: list[RegimeFeature] = Field(
+        default_factory=list,
+        description="What the commune's regime must offer: deliberation (not an arrondissement council), "
+                    "cgct-common (the common-law CGCT rules on vœux and sittings; not Alsace-Moselle), rgpd, "
+                    "directive, ai-act, csi (the instrument applies as such; not in Saint-Pierre-et-Miquelon "
+                    "or Polynésie française).",
+    )
 
     def describe(self) -> str:
         """The condition in one English line, for ``motions explain``."""
@@ -77,6 +86,8 @@ class Condition(BaseModel):
             parts.append(f"population <= {self.max_population}")
         if self.zones:
             parts.append("zone in: " + ", ".join(self.zones))
+        if self.regime_has:
+            parts.append("regime has: " + ", ".join(self.regime_has))
         return "; ".join(parts) or "always"
 
 

@@ -207,6 +207,7 @@ FILTERS = {
     "de_article": contract("de"),
     "de": elide("de"),
     "que": elide("que"),
+    "Que": elide("Que"),  # opens a vœu article: « Qu’Île-de-France Mobilités… »
     "date_fr": typography.date_fr,
     "nombre": typography.number_fr,
     "ordinal": typography.ordinal_fr,

@@ -81,7 +81,7 @@ def motion_context(lib, commune, regime, motion, facts: Facts, options: Options,
         "session_date": options.date or facts.session.date,
         "group": options.group or (facts.group.name if facts.group else None),
         "members": facts.group.member_names() if facts.group else [],
-        "mayor": facts.mayor_title,
+        "mayor": regime.chair_feminine if facts.mayor_title == "la maire" and regime.chair_feminine else regime.chair,
         "law_checked": motion.meta.law_checked,
         "motion": motion.meta,
     }
@@ -96,13 +96,13 @@ def compose_motion(resources, commune, motion_id: str, facts: Facts | None = Non
     motion = lib.motion(motion_id)
     regime = _regime_for(commune, options.allow_overseas)
     if motion.meta.requires is not None:
-        ok, why = condition_holds(motion.meta.requires, commune, facts)
+        ok, why = condition_holds(motion.meta.requires, commune, facts, regime)
         if not ok:
             from ..errors import UnsupportedCommune
 
             raise UnsupportedCommune(f"the motion '{motion.meta.id}' does not apply to {commune.name}: {why}.")
     selection = select(lib, motion, commune, facts, explicit=options.arguments, themes=options.themes,
-                       small=getattr(regime, "small", False))
+                       regime=regime)
     context = motion_context(lib, commune, regime, motion, facts, options, selection)
     rendered = render_blocks(resources.text_env(), motion.name, motion_builder.BLOCKS, context)
     decisions = list(selection.decisions)
@@ -137,6 +137,7 @@ def compose_motion(resources, commune, motion_id: str, facts: Facts | None = Non
         notes=options.notes,
     )
     doc, cited = resolve(doc, lib.sources)
+    _check_law_applies(cited, lib.sources, regime, motion.name)
     annex = motion.meta.annex_sources if options.annex_sources is None else options.annex_sources
     if annex:
         doc = _with_annex(doc, lib, cited)
@@ -146,6 +147,22 @@ def compose_motion(resources, commune, motion_id: str, facts: Facts | None = Non
 
         dossier_doc = compose_dossier(resources, commune, regime, motion, facts, options, selection, doc, cited)
     return Composition(doc, dossier_doc, selection, regime, cited)
+
+
+def _check_law_applies(cited: list[str], sources: dict, regime, where: str) -> None:
+    """Refuse a motion that cites, in this commune, a text that does not apply
+    here as such (the RGPD in Saint-Pierre-et-Miquelon, L2121-29 in
+    Alsace-Moselle): arguments are filtered before, so only a template's own
+    text can do it, and that is a bug of the template, worse than a crash."""
+    from ..errors import TemplateError
+
+    for key in dict.fromkeys(cited):
+        custom = sources.get(key, {}).get("custom") or {}
+        needed = custom.get("requires") if isinstance(custom, dict) else None
+        if needed and needed not in regime.features:
+            raise TemplateError(f"{where}: the motion cites @{key}, which does not apply as such under the regime "
+                                f"'{regime.id}' (it needs '{needed}'); guard that text with "
+                                f"{{% if \"{needed}\" in regime.features %}}.")
 
 
 def _with_annex(doc: Document, lib, cited: list[str]) -> Document:

@@ -32,9 +32,7 @@ def compose_dossier(resources, commune, regime, motion, facts, options, selectio
     session = options.date or facts.session.date
     law_checked = min(motion.meta.law_checked, regime.law_checked)
     reference_day = session or today
-    chosen_ids = {e.argument.id for e in selection.chosen}
-    rebuttals = [e.argument for e in lib.arguments.values()
-                 if e.argument.kind == "rebuttal" and (e.argument.place is None or e.argument.id in chosen_ids)]
+    rebuttals = relevant_rebuttals(lib, motion.meta, commune, regime)
     context = {
         "commune": commune,
         "regime": markup(regime),
@@ -64,6 +62,33 @@ def compose_dossier(resources, commune, regime, motion, facts, options, selectio
     return _with_sources(doc, lib, all_keys)
 
 
+#: At most this many answers to objections in a dossier: the ones the motion
+#: must answer first, then those on its themes.
+MAX_REBUTTALS = 10
+
+
+def relevant_rebuttals(lib, meta, commune, regime) -> list:
+    """The answers to objections that concern this motion, here: those
+    answering the objections the motion names first, then those sharing one
+    of its themes; never one local to another place, nor one citing a text
+    that does not apply in this regime."""
+    from .select import inapplicable_source, is_here
+
+    wanted, themes = set(meta.answers), set(meta.themes)
+    scored = []
+    for order, entry in enumerate(lib.arguments.values()):
+        arg = entry.argument
+        if arg.kind != "rebuttal" or (arg.place is not None and not is_here(entry, commune)):
+            continue
+        if inapplicable_source(lib, entry, regime):
+            continue
+        if set(arg.answers) & wanted:
+            scored.append((0, order, arg))
+        elif set(arg.themes) & themes:
+            scored.append((1, order, arg))
+    return [arg for _, _, arg in sorted(scored, key=lambda t: t[:2])][:MAX_REBUTTALS]
+
+
 STANDING = {"mayor": "au maire", "state": "à l’État", "parliament": "au Parlement", "council": "au conseil",
             "prefet": "au préfet"}
 
@@ -71,7 +96,13 @@ STANDING = {"mayor": "au maire", "state": "à l’État", "parliament": "au Parl
 def addressee_label(regime, key: str) -> str:
     """« au préfet du Val-de-Marne »: the body an article asks, after « adressé »."""
     body = regime.bodies.get(key)
-    return body.a if body is not None else STANDING.get(key, key)
+    if body is not None:
+        return body.a
+    if key == "mayor":
+        from ..templating import FILTERS
+
+        return FILTERS["a_article"](regime.chair)
+    return STANDING.get(key, key)
 
 
 def _deadlines(regime, session: dt.date | None) -> dict:

@@ -89,10 +89,7 @@ def compose_flyer(resources, commune, facts: Facts | None = None, options: Flyer
     ))]
     points = tuple(typeset(e.forms["short"]) for e in chosen)
     sections.append(Section("flyer-points", None, (ItemList(points, True, "flyer-point"),)))
-    decide = [s for a in comp.motion.articles() if a.addressee is None and a.lever == "decide"
-              for s in [shorten_article(plain_text(a.blocks[0].inlines))] if s]
-    ask = [s for a in comp.motion.articles() if not (a.addressee is None and a.lever == "decide")
-           for s in [shorten_article(plain_text(a.blocks[0].inlines))] if s]
+    decide, ask = flyer_actions(comp.motion.articles())
     if decide:
         sections.append(Section("flyer-decide", f"{the_council} peut décider :",
                                 (ItemList(tuple((Text(typography.french(s)),) for s in decide), False, "flyer-action"),)))
@@ -161,6 +158,31 @@ _INCISE = re.compile(r", (?:dans|par|ni|selon|sur|pour|avec|sans|en) [^,;:.]{1,6
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?…])" + _SPACE + r"+(?=[A-ZÀÂÉÈÊÎÔÛÇ«])")
 #: The formal last article (« Le maire est chargé de l'exécution… »): not a demand.
 _EXECUTION = re.compile(r"\bchargée? de l[’']exécution\b")
+
+
+#: A flyer names at most this many decisions and this many requests: the
+#: motion has them all; a flyer points at the main ones.
+MAX_DECIDE, MAX_ASK = 2, 3
+#: Which requests a flyer names first: the mayor, then the authorities over
+#: cameras and public space, then the State.
+ASK_ORDER = ("mayor", "maire", "conseil", "prefet", "metropole-lyon", "epci", "ept", "collectivite",
+             "transport", "gouvernement")
+
+
+def flyer_actions(articles) -> tuple[list[str], list[str]]:
+    """The decisions and requests a flyer names, shortened: definitions and
+    the execution clause left out, the requests that matter most first."""
+    decide, ask = [], []
+    for index, article in enumerate(articles):
+        text = shorten_article(plain_text(article.blocks[0].inlines))
+        if not text or text.startswith("Au sens de"):
+            continue
+        if article.addressee is None and article.lever == "decide":
+            decide.append(text)
+        else:
+            rank = ASK_ORDER.index(article.addressee) if article.addressee in ASK_ORDER else len(ASK_ORDER)
+            ask.append((rank, index, text))
+    return decide[:MAX_DECIDE], [text for _, _, text in sorted(ask)[:MAX_ASK]]
 
 
 def shorten_article(text: str) -> str | None:

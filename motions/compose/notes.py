@@ -97,9 +97,8 @@ class Resolver:
                 content.append(Text(" ; "))
             content.extend(part)
         content = _linked(_typeset(merge_texts(content)))
-        if self.style == "notes" and content and isinstance(content[-1], Text) \
-                and not content[-1].text.endswith((".", "…", "?", "!")):
-            content[-1] = Text(content[-1].text + ".")
+        if self.style == "notes" and content and _needs_full_stop(content[-1]):
+            content.append(Text("."))
         self.count += 1
         note = Note(self.count, tuple(merge_texts(content)), tuple(i.key for i in cite.items))
         return [*before, note]
@@ -194,3 +193,11 @@ def _no_space_before_notes(nodes: list[Inline]) -> list[Inline]:
         if isinstance(node, Text) and i + 1 < len(out) and isinstance(out[i + 1], Note):
             out[i] = Text(node.text.rstrip(" "))
     return [n for n in out if not (isinstance(n, Text) and not n.text)]
+
+
+def _needs_full_stop(last: Inline) -> bool:
+    """A note ends with a full stop, after a link too (« https://… . » reads
+    badly, but a note that just stops reads worse; the link itself stays clean)."""
+    if isinstance(last, Link):
+        return True
+    return isinstance(last, Text) and not last.text.endswith((".", "…", "?", "!"))

@@ -45,6 +45,8 @@ class Decision:
 #: Why an argument is in or out: (English for `explain`, French for the dossier).
 MESSAGES = {
     "condition": ("{why}", "ne s’applique pas ici ({why_fr})"),
+    "foreign-law": ("cites @{key}, which does not apply as such here ({regime})",
+                    "cite un texte qui ne s’applique pas tel quel ici ({regime})"),
     "same-point": ("makes the same point ({point}) as {other}", "même point que « {other} »"),
     "not-authoritative": ("its considérant rests only on campaign pages or essays",
                           "son considérant ne repose que sur des pages de campagne ou des essais"),
@@ -76,9 +78,13 @@ class Selection:
     unanswered: tuple[str, ...] = ()  # required objections no argument answers
 
 
-def condition_holds(cond: Condition | None, commune, facts: Facts) -> tuple[bool, str]:
+def condition_holds(cond: Condition | None, commune, facts: Facts, regime=None) -> tuple[bool, str]:
     if cond is None:
         return True, "always applies"
+    if cond.regime_has and regime is not None:
+        missing = [f for f in cond.regime_has if f not in regime.features]
+        if missing:
+            return False, f"the regime ({regime.id}) lacks: {', '.join(missing)}"
     for name in cond.facts:
         if not facts.known(name):
             return False, f"needs the local fact '{name}', not given"
@@ -107,6 +113,20 @@ def is_here(entry: ArgumentEntry, commune) -> bool:
                 or commune.departement.code in place.departements or commune.region.code in place.regions)
 
 
+def inapplicable_source(lib: Library, entry: ArgumentEntry, regime) -> str | None:
+    """A source the argument cites that does not apply in this regime
+    (``custom.requires`` names the regime feature it needs: the RGPD as such,
+    the common-law CGCT articles…), or None."""
+    if regime is None:
+        return None
+    for key in entry.keys():
+        custom = lib.sources.get(key, {}).get("custom") or {}
+        needed = custom.get("requires") if isinstance(custom, dict) else None
+        if needed and needed not in regime.features:
+            return key
+    return None
+
+
 def authoritative(lib: Library, entry: ArgumentEntry) -> bool:
     """Does the considérant rest on at least one source of an authoritative
     kind (law, court, public authority, research)? Unknown kinds count as
@@ -116,10 +136,11 @@ def authoritative(lib: Library, entry: ArgumentEntry) -> bool:
 
 
 def select(lib: Library, motion: MotionTemplate, commune, facts: Facts, *, explicit=(), themes=(),
-           small: bool = False) -> Selection:
+           regime=None) -> Selection:
     meta = motion.meta
+    small = bool(regime is not None and regime.small)
     if explicit:
-        return _explicit(lib, commune, facts, explicit)
+        return _explicit(lib, commune, facts, explicit, regime)
     for theme in themes:
         if theme not in lib.themes:
             raise UnknownItem(f"there is no theme '{theme}'; themes are: {', '.join(lib.themes)}.")
@@ -131,9 +152,12 @@ def select(lib: Library, motion: MotionTemplate, commune, facts: Facts, *, expli
     for entry, origin in _candidates(lib, meta, commune, wanted, bool(themes)):
         arg = entry.argument
         local = origin == "local"
-        ok, why = condition_holds(arg.applies_when, commune, facts)
+        ok, why = condition_holds(arg.applies_when, commune, facts, regime)
+        foreign = inapplicable_source(lib, entry, regime)
         if not ok:
             decisions.append(decide(arg.id, False, "condition", local, why=why, why_fr=_why_fr(arg.applies_when)))
+        elif foreign:
+            decisions.append(decide(arg.id, False, "foreign-law", local, key=foreign, regime=regime.label))
         elif arg.point and arg.point in points:
             decisions.append(decide(arg.id, False, "same-point", local, point=arg.point, other=points[arg.point]))
         elif not authoritative(lib, entry):
@@ -146,19 +170,22 @@ def select(lib: Library, motion: MotionTemplate, commune, facts: Facts, *, expli
                 points[arg.point] = arg.id
             decisions.append(decide(arg.id, True, "chosen", local, origin=_origin_text(origin, arg, wanted),
                                     origin_fr=_origin_fr(origin), why=why))
-    chosen, decisions, unanswered = _answer(lib, meta, commune, facts, chosen, decisions, points, high)
+    chosen, decisions, unanswered = _answer(lib, meta, commune, facts, chosen, decisions, points, high, regime)
     if len(chosen) < low:
         decisions.append(decide("(count)", False, "too-few", n=len(chosen), low=low))
     return Selection(tuple(chosen), tuple(decisions), tuple(unanswered))
 
 
-def _explicit(lib: Library, commune, facts: Facts, explicit) -> Selection:
+def _explicit(lib: Library, commune, facts: Facts, explicit, regime=None) -> Selection:
     decisions, chosen = [], []
     for aid in dict.fromkeys(explicit):  # a repeated id is taken once
         entry = lib.argument(aid)
-        ok, why = condition_holds(entry.argument.applies_when, commune, facts)
+        ok, why = condition_holds(entry.argument.applies_when, commune, facts, regime)
         if entry.argument.place is not None and not is_here(entry, commune):
             ok, why = False, f"it is local to {entry.argument.place.describe()}"
+        foreign = inapplicable_source(lib, entry, regime)
+        if ok and foreign:
+            ok, why = False, f"it cites @{foreign}, which does not apply as such here"
         if not ok:
             decisions.append(decide(aid, False, "user-refused", why=why, why_fr=_why_fr(entry.argument.applies_when)))
             continue
@@ -211,7 +238,7 @@ def _origin_text(origin: str, arg, wanted: set[str]) -> str:
     return "theme " + ", ".join(sorted(set(arg.themes) & wanted))
 
 
-def _answer(lib, meta, commune, facts, chosen, decisions, points, high):
+def _answer(lib, meta, commune, facts, chosen, decisions, points, high, regime=None):
     """Make sure the required objections are answered (see the module docstring)."""
     unanswered = []
     for objection in meta.answers:
@@ -220,7 +247,8 @@ def _answer(lib, meta, commune, facts, chosen, decisions, points, high):
         pick = next((e for e in lib.arguments.values()
                      if objection in e.argument.answers and e not in chosen
                      and (e.argument.place is None or is_here(e, commune))
-                     and condition_holds(e.argument.applies_when, commune, facts)[0]
+                     and condition_holds(e.argument.applies_when, commune, facts, regime)[0]
+                     and not inapplicable_source(lib, e, regime)
                      and not (e.argument.point and e.argument.point in points)
                      and authoritative(lib, e)), None)
         if pick is None:
