@@ -60,6 +60,8 @@ def _lever(article: Article, regime) -> str:
     if article.addressee is None:
         return LEVERS["decide"]
     body = getattr(regime, "bodies", {}).get(article.addressee)
+    if body is None and article.addressee == "mayor":
+        return f"{LEVERS['ask']} {regime.chair}, as executive and police authority"
     if body is None:
         return f"{LEVERS['ask']} {article.addressee}"
     decides = f" (it decides: {body.decides})" if body.decides else ""

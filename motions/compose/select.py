@@ -40,6 +40,7 @@ class Decision:
     reason: str  # English, for `motions explain`
     local: bool = False
     fr: str = ""  # the same in French, for the group's dossier
+    code: str = ""  # the kind of reason: a key of MESSAGES
 
 
 #: Why an argument is in or out: (English for `explain`, French for the dossier).
@@ -68,7 +69,7 @@ MESSAGES = {
 def decide(argument_id: str, included: bool, code: str, local: bool = False, **params) -> Decision:
     en, fr = MESSAGES[code]
     params.setdefault("why_fr", params.get("why", ""))
-    return Decision(argument_id, included, en.format(**params), local, fr.format(**params))
+    return Decision(argument_id, included, en.format(**params), local, fr.format(**params), code)
 
 
 @dataclass(frozen=True)
@@ -244,13 +245,19 @@ def _answer(lib, meta, commune, facts, chosen, decisions, points, high, regime=N
     for objection in meta.answers:
         if any(objection in e.argument.answers for e in chosen):
             continue
-        pick = next((e for e in lib.arguments.values()
-                     if objection in e.argument.answers and e not in chosen
-                     and (e.argument.place is None or is_here(e, commune))
-                     and condition_holds(e.argument.applies_when, commune, facts, regime)[0]
-                     and not inapplicable_source(lib, e, regime)
-                     and not (e.argument.point and e.argument.point in points)
-                     and authoritative(lib, e)), None)
+        remaining = {o for o in meta.answers if not any(o in e.argument.answers for e in chosen)}
+        eligible = [e for e in lib.arguments.values()
+                    if objection in e.argument.answers and e not in chosen
+                    and (e.argument.place is None or is_here(e, commune))
+                    and condition_holds(e.argument.applies_when, commune, facts, regime)[0]
+                    and not inapplicable_source(lib, e, regime)
+                    and not (e.argument.point and e.argument.point in points)
+                    and authoritative(lib, e)]
+        # one argument answering several required objections beats two; the
+        # template's own list beats the rest of the library
+        pick = min(eligible, default=None, key=lambda e: (
+            -len(set(e.argument.answers) & remaining), e.argument.id not in meta.arguments,
+            eligible.index(e)))
         if pick is None:
             unanswered.append(objection)
             continue
