@@ -139,10 +139,11 @@ class BatchReport:
 
 def select_communes(*, departement: str | None = None, region: str | None = None, epci: str | None = None,
                     communes_file: Path | None = None, all_communes: bool = False,
-                    min_population: int | None = None, notices: list[str] | None = None) -> list:
+                    min_population: int | None = None, notices: list[str] | None = None, index=None) -> list:
     """The communes a batch covers, in INSEE order; a mistake in the selection is a UsageError.
     The lookup's notices about the lines of ``communes_file`` (a homonym, a
-    commune déléguée) are appended to ``notices``, or logged if it is None."""
+    commune déléguée) are appended to ``notices``, or logged if it is None.
+    ``index`` is the commune index to read (the shipped one when not given)."""
     from . import communes as data
 
     chosen = [name for name, value in (("--departement", departement), ("--region", region), ("--epci", epci),
@@ -152,17 +153,18 @@ def select_communes(*, departement: str | None = None, region: str | None = None
     if not chosen and min_population is None:
         raise UsageError("say which communes: --departement 94, --region 11, --epci SIREN, --communes FILE, "
                          "--min-population N or --all.")
+    index = index or data.load()
     try:
         if departement:
-            found = data.by_departement(departement)
+            found = index.by_departement(departement)
         elif region:
-            found = data.by_region(region)
+            found = index.by_region(region)
         elif epci:
-            found = data.by_epci(epci)
+            found = index.by_epci(epci)
         elif communes_file:
-            found = _communes_from_file(Path(communes_file), notices)
+            found = _communes_from_file(Path(communes_file), notices, index)
         else:
-            found = list(data.all_communes())
+            found = list(index.all_communes())
     except KeyError as exc:
         what = "département" if departement else "région" if region else "EPCI"
         raise UsageError(f"{exc.args[0] if exc.args else exc}; check the {what} code "
@@ -175,11 +177,10 @@ def select_communes(*, departement: str | None = None, region: str | None = None
     return [unique[k] for k in sorted(unique)]
 
 
-def _communes_from_file(path: Path, notices: list[str] | None = None) -> list:
+def _communes_from_file(path: Path, notices: list[str] | None, index) -> list:
     """One commune per line (INSEE code, postal code, ``insee:``/``cp:`` code or
     name); blank lines and # comments ignored. Every line that names no single
     commune is reported at once, with the lookup's whole message (bounded)."""
-    from . import communes as data
 
     text = read_user_file(path, "list of communes", MAX_COMMUNE_LIST_BYTES, UsageError)
     found, problems = [], []
@@ -188,7 +189,7 @@ def _communes_from_file(path: Path, notices: list[str] | None = None) -> list:
         if not query:
             continue
         try:
-            resolution = data.resolve(query)
+            resolution = index.resolve(query)
         except MotionsError as exc:
             problems.append(f"{path}:{number}: " + "\n    ".join(_bounded(exc.format_message())))
             continue
@@ -328,7 +329,7 @@ def plan(resources: Resources, communes: list, settings: BatchSettings) -> _Plan
             except MotionsError as exc:
                 p.failures.append(_failure(commune.insee, p.labels, exc))
                 continue
-            p.warnings.extend(_facts_warnings(facts, commune, facts_files[commune.insee]))
+            p.warnings.extend(_facts_warnings(facts, commune, facts_files[commune.insee], resources.communes))
         stale = []
         for fmt in settings.formats:
             digest = hasher(commune, fmt, facts)
@@ -364,10 +365,10 @@ def _open_manifest(folder: Path) -> Manifest:
     return manifest
 
 
-def _facts_warnings(facts: Facts, commune, path: Path) -> list[str]:
+def _facts_warnings(facts: Facts, commune, path: Path, index=None) -> list[str]:
     """The facts file's own warnings, and one if it names another commune."""
     out = list(facts.warnings())
-    mismatch = facts.commune_mismatch(commune)
+    mismatch = facts.commune_mismatch(commune, index)
     if mismatch:
         out.append(f"{path}: {mismatch}")
     return out
@@ -469,7 +470,7 @@ def _init_worker(resources: Resources, settings: BatchSettings, warm_insee: str 
         from .communes import get
 
         try:
-            render_commune(resources, get(warm_insee), settings, Facts(), settings.formats)
+            render_commune(resources, get(warm_insee, resources.communes), settings, Facts(), settings.formats)
         except Exception:  # noqa: BLE001 - only warming; the real task reports errors
             pass
 
@@ -525,7 +526,7 @@ def run_task(task: Task) -> tuple:
     resources, settings = _WORKER["resources"], _WORKER["settings"]
     files_out: list[tuple] = []
     try:
-        commune = get(task.insee)
+        commune = get(task.insee, resources.communes)
         folder = Path(task.folder)
         refused = None
         wanted = []

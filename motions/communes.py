@@ -24,7 +24,6 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 # Imports are kept to what a lookup needs: no typing or pathlib (a few ms each
 # at start-up), and motions.errors (which imports click) only when raising.
@@ -215,6 +214,15 @@ _SAINT_ABBREV = r"\b(St|Ste)(?=[- ])"
 _LEADING_PARTICLES = r"(?i)^(?:(?:de|du|des|de la|d'|l'|la|le|les)\s*)+"
 
 
+#: Names the data abbreviates beyond what the rules below can mend, with the
+#: name the EPCI itself uses (and whether its first words are generic).
+_OFFICIAL_EPCI_NAMES = {
+    "CA Intercommunale du Nord de la Réunion (CINOR)":
+        ("Communauté intercommunale du Nord de La Réunion (CINOR)", False),
+    "CA de Dembeni / Mamoudzou": ("Communauté d'agglomération de Dembéni-Mamoudzou", True),
+}
+
+
 def _clean_epci_name(name: str) -> tuple[str, bool]:
     """Expand the data's abbreviations into the name a document should print.
 
@@ -227,6 +235,8 @@ def _clean_epci_name(name: str) -> tuple[str, bool]:
     Agglomération d'Agen") is kept without the generic prefix. The boolean tells
     whether the generic prefix was added.
     """
+    if name in _OFFICIAL_EPCI_NAMES:
+        return _OFFICIAL_EPCI_NAMES[name]
     prefix = ""
     for short, full in _ABBREVIATED_PREFIXES.items():
         if name.startswith(short):
@@ -442,7 +452,9 @@ class Commune:
 
     @property
     def parent(self) -> Commune | None:
-        """For an arrondissement, the commune it belongs to (Paris, Lyon, Marseille)."""
+        """For an arrondissement, the commune it belongs to (Paris, Lyon, Marseille),
+        read from the shipped index; code holding an index uses
+        ``index.get(commune.parent_insee)`` instead."""
         return load().get(self.parent_insee) if self.parent_insee else None
 
     @property
@@ -1298,9 +1310,10 @@ def _or_list(items: list[str]) -> str:
 # --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 def load() -> CommuneIndex:
-    """The index, loaded from the shipped file once per process."""
+    """The index, read from the shipped file (about 70 ms). Not cached here:
+    the caller keeps it (``Resources.communes``); the functions below take it
+    as ``index`` and read the file when they are not given one."""
     try:
         with open(DATA_FILE, "rb") as f:
             data = f.read()
@@ -1311,41 +1324,41 @@ def load() -> CommuneIndex:
     return CommuneIndex(data)
 
 
-def lookup(query: str) -> Commune:
+def lookup(query: str, index: CommuneIndex | None = None) -> Commune:
     """See ``CommuneIndex.lookup``: the commune only (notices are logged)."""
-    return load().lookup(query)
+    return (index or load()).lookup(query)
 
 
-def resolve(query: str) -> Resolution:
+def resolve(query: str, index: CommuneIndex | None = None) -> Resolution:
     """See ``CommuneIndex.resolve``: the commune and the notices to show."""
-    return load().resolve(query)
+    return (index or load()).resolve(query)
 
 
-def search(text: str, limit: int = 10) -> list[Commune]:
+def search(text: str, limit: int = 10, index: CommuneIndex | None = None) -> list[Commune]:
     """See ``CommuneIndex.search``."""
-    return load().search(text, limit)
+    return (index or load()).search(text, limit)
 
 
-def get(insee: str) -> Commune:
+def get(insee: str, index: CommuneIndex | None = None) -> Commune:
     """The commune or arrondissement with this INSEE code; KeyError if absent."""
-    return load().get(insee)
+    return (index or load()).get(insee)
 
 
-def all_communes(kind: str | None = "commune") -> Iterator[Commune]:
+def all_communes(kind: str | None = "commune", index: CommuneIndex | None = None) -> Iterator[Commune]:
     """The 34,969 current communes, the 45 arrondissements, or (None) both."""
-    return load().all_communes(kind)
+    return (index or load()).all_communes(kind)
 
 
-def by_departement(code: str) -> list[Commune]:
-    return load().by_departement(code)
+def by_departement(code: str, index: CommuneIndex | None = None) -> list[Commune]:
+    return (index or load()).by_departement(code)
 
 
-def by_region(code: str) -> list[Commune]:
-    return load().by_region(code)
+def by_region(code: str, index: CommuneIndex | None = None) -> list[Commune]:
+    return (index or load()).by_region(code)
 
 
-def by_epci(siren: str) -> list[Commune]:
-    return load().by_epci(siren)
+def by_epci(siren: str, index: CommuneIndex | None = None) -> list[Commune]:
+    return (index or load()).by_epci(siren)
 
 
 def __getattr__(name: str):
@@ -1356,6 +1369,5 @@ def __getattr__(name: str):
 
         with open(META_FILE, encoding="utf-8") as f:
             value = json.load(f)
-        globals()["DATA_PROVENANCE"] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

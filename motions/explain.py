@@ -74,7 +74,7 @@ def _facts_lines(resources, request, comp: Composition) -> list[str]:
     facts = request.facts
     out = []
     if facts.commune:
-        mismatch = facts.commune_mismatch(request.commune)
+        mismatch = facts.commune_mismatch(request.commune, resources.communes)
         out.append(f"warning: {mismatch}" if mismatch else f"about: {facts.commune}")
     base = _texts(comp)
     used, unused = [], []

@@ -237,7 +237,7 @@ class Facts(BaseModel):
         """What :func:`parse_facts` found worth a warning (file:line: ...)."""
         return list(self._warnings)
 
-    def commune_mismatch(self, commune) -> str | None:
+    def commune_mismatch(self, commune, index=None) -> str | None:
         """A sentence if these facts name another commune than ``commune``, else None.
 
         ``commune:`` is resolved as a query ("Villejuif (94)", as the scaffold
@@ -252,7 +252,7 @@ class Facts(BaseModel):
 
         home = {commune.insee, commune.parent_insee} - {None}
         try:
-            if resolve(self.commune).commune.insee in home:
+            if resolve(self.commune, index).commune.insee in home:
                 return None
             same_name = False
         except MotionsError:

@@ -177,6 +177,7 @@ class Library:
     template_dirs: list[Path]
     version: str
     warnings: list[Finding] = field(default_factory=list)
+    regime_rules: object = field(default=None, repr=False, compare=False)  # read while checking citations
 
     @property
     def user_root(self) -> Path | None:
@@ -583,8 +584,9 @@ class _Loader:
         for theme in arg.themes:
             if theme not in lib.themes:
                 self.errors.append(f"{path}:{entry.line('themes')}: unknown theme '{theme}'; themes are: {', '.join(lib.themes)}")
-        if not arg.considerant.startswith("Considérant que"):
-            self.errors.append(f"{path}:{entry.line('considerant')}: the considérant must begin with « Considérant que »")
+        if not arg.considerant.startswith(("Considérant que", "Considérant qu'", "Considérant qu’")):
+            self.errors.append(f"{path}:{entry.line('considerant')}: the considérant must begin with "
+                               "« Considérant que » (or « Considérant qu’ »)")
         short = entry.forms.get("short")
         if short is not None and len(inline.plain(short)) > SHORT_MAX_CHARS:
             n = len(inline.plain(short))
@@ -648,7 +650,8 @@ class _Loader:
         """The regime rules (shipped data) cite the library's legal sources."""
         from .regime_rules import RULES_FILE, all_citation_keys, load_rules
 
-        keys = all_citation_keys(load_rules())
+        lib.regime_rules = load_rules()
+        keys = all_citation_keys(lib.regime_rules)
         for key in sorted(keys - set(lib.sources)):
             self.errors.append(f"{RULES_FILE}:1: the regime rules cite @{key}, which no source of the library holds")
         return keys

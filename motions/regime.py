@@ -163,6 +163,14 @@ class Regime:
     reglement_interieur_from: int | None = None  # population from which the RI is compulsory (1,000; 3,500)
     refs: tuple[str, ...] = ()  # the reference-sheet sections this record rests on
     collectivity: str = "la commune"  # « les crédits de la commune », « de la Ville de Paris »
+    territory_de: str = ""  # « de Villejuif », « de Paris Centre », « des 13e et 14e arrondissements de Marseille »
+    territory_a: str = ""  # « à Villejuif », « dans les 13e et 14e arrondissements de Marseille »
+
+    @property
+    def mayor_holds_police(self) -> bool:
+        """Is the mayor (of the commune, under common or local law) the
+        police authority? Not in Paris, where the préfet de police is."""
+        return self.police_authority.id.startswith("maire")
 
     @property
     def the_council(self) -> str:
@@ -174,17 +182,24 @@ class Regime:
     _OWN_COUNCIL_LAW = ("alsace-moselle", "paris-arrondissement", "paris-centre", "lyon-arrondissement",
                         "marseille-secteur", "polynesie")
 
+    #: Territories where a French statute may not apply as such (specialty
+    #: principle in Polynésie française; not checked for Saint-Pierre-et-Miquelon).
+    _OWN_STATUTE_LAW = ("spm", "polynesie")
+
     @property
     def features(self) -> frozenset[str]:
         """What holds here, for argument conditions (``applies_when: regime_has``):
         ``deliberation`` (the council can decide, not only wish), ``cgct-common``
         (the common-law articles on vœux and sittings apply), ``cgct-police``
         (the mayor's police rests on L2212-1 and L2212-2), ``rgpd``,
-        ``directive``, ``ai-act``, ``csi`` (the instruments apply as such)."""
+        ``directive``, ``ai-act``, ``csi`` (the instruments apply as such),
+        ``fr-law`` (French statutes apply as such: not in Polynésie française,
+        not checked for Saint-Pierre-et-Miquelon)."""
         dp = self.data_protection
         found = {"deliberation": self.can_deliberate, "cgct-common": self.id not in self._OWN_COUNCIL_LAW,
                  "cgct-police": self.id != "alsace-moselle",
-                 "rgpd": dp.rgpd, "directive": dp.directive, "ai-act": dp.ai_act, "csi": dp.csi}
+                 "rgpd": dp.rgpd, "directive": dp.directive, "ai-act": dp.ai_act, "csi": dp.csi,
+                 "fr-law": self.id not in self._OWN_STATUTE_LAW}
         return frozenset(k for k, v in found.items() if v)
 
     def describe(self) -> list[str]:
@@ -282,7 +297,7 @@ def _forced_line(forced: ForcedSession | None, size: int | None) -> str:
     return f"{forced.share} des membres ({count}); {deadline} {forced.basis}"
 
 
-def regime_for(commune, *, allow_overseas: bool = False, index=None) -> Regime:
+def regime_for(commune, *, allow_overseas: bool = False, index=None, rules=None) -> Regime:
     """The regime of ``commune`` (a :class:`motions.communes.Commune`).
 
     Raises :class:`motions.errors.UnsupportedCommune` with a sentence saying why
@@ -293,7 +308,10 @@ def regime_for(commune, *, allow_overseas: bool = False, index=None) -> Regime:
     ``index`` is the :class:`~motions.communes.CommuneIndex` the commune comes
     from (the shipped one by default): a commune nouvelle's communes déléguées
     and the arrondissements of a Paris or Marseille council are read from it.
+    ``rules`` are the loaded regime rules (read from the shipped file when
+    not given; a caller that builds many regimes passes
+    ``Resources.regime_rules``).
     """
     from .regime_build import build
 
-    return build(commune, allow_overseas=allow_overseas, index=index)
+    return build(commune, allow_overseas=allow_overseas, index=index, rules=rules)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 
 from .regime import Body, Check, Convocation, DataProtection, ForcedSession, Regime
 from .regime_rules import Rules, body_roles, load_rules, matches, merge
@@ -35,15 +34,15 @@ _SHARES = {
 }
 
 
-def build(commune, *, allow_overseas: bool = False, index=None) -> Regime:
+def build(commune, *, allow_overseas: bool = False, index=None, rules: Rules | None = None) -> Regime:
     from . import communes as communes_module
 
-    rules = load_rules()
+    rules = rules or load_rules()
     index = index or communes_module.load()
     deleguees = [] if commune.kind == "arrondissement" else index.communes_deleguees(commune.insee)
     facts = _facts(commune, deleguees)
     spec = _choose(rules, facts)
-    ctx = _context(commune, rules, spec)
+    ctx = _context(commune, rules, spec, index)
     if "refuse" in spec:
         raise _unsupported(_fill(spec["refuse"], ctx))
     if spec.get("overseas") and not allow_overseas:
@@ -95,17 +94,26 @@ def _modifiers_for(rules: Rules, facts: dict) -> tuple[int, ...]:
 
 
 # Merging copies the rule groups; a few hundred combinations of regime,
-# variant and modifiers cover every commune, so each is merged once. The
-# results are never mutated. (The rules are loaded once per process too.)
-@lru_cache(maxsize=None)
+# variant and modifiers cover every commune, so each is merged once per Rules
+# object (``rules.merged``). The results are never mutated.
 def _with_variant(rules: Rules, regime_id: str, variant: str | None) -> dict:
-    spec = next(r for r in rules.regimes if r["id"] == regime_id)
-    return merge(spec, spec["variants"][variant]) if variant else spec
+    key = ("variant", regime_id, variant)
+    if key not in rules.merged:
+        spec = next(r for r in rules.regimes if r["id"] == regime_id)
+        rules.merged[key] = merge(spec, spec["variants"][variant]) if variant else spec
+    return rules.merged[key]
 
 
-@lru_cache(maxsize=None)
 def _with_modifiers(rules: Rules, regime_id: str, variant: str | None,
                     applied: tuple[int, ...]) -> tuple[dict, dict, list]:
+    key = ("modifiers", regime_id, variant, applied)
+    if key not in rules.merged:
+        rules.merged[key] = _lay_modifiers(rules, regime_id, variant, applied)
+    return rules.merged[key]
+
+
+def _lay_modifiers(rules: Rules, regime_id: str, variant: str | None,
+                   applied: tuple[int, ...]) -> tuple[dict, dict, list]:
     """Lay the applicable modifiers over the regime, in file order."""
     spec = _with_variant(rules, regime_id, variant)
     extra_bodies: dict[str, str] = {}
@@ -124,9 +132,9 @@ def _with_modifiers(rules: Rules, regime_id: str, variant: str | None,
 # -- the words of a commune -------------------------------------------------------
 
 
-def _context(commune, rules: Rules, spec: dict) -> dict:
+def _context(commune, rules: Rules, spec: dict, index) -> dict:
     """The values the rules' French strings may use ({de}, {dep_de}, {pair}...)."""
-    city = commune.parent if commune.kind == "arrondissement" else commune
+    city = index.get(commune.parent_insee) if commune.kind == "arrondissement" else commune
     dep, region = commune.departement, commune.region
     ctx = {
         "label": f"{commune.display_name} ({commune.insee})",
@@ -371,6 +379,8 @@ def _record(commune, spec, rules, ctx, population, population_note, extra_bodies
         members=names["members"],
         running_head=names["running_head"],
         collectivity=names.get("collectivity", "la commune"),
+        territory_de=names.get("territory_de") or commune.de,
+        territory_a=names.get("territory_a") or commune.a,
         signed_at=names["signed_at"],
         act_recipient=_body(spec["act_recipient"]["body"], rules, ctx, spec["act_recipient"]),
         camera_authority=camera,

@@ -15,7 +15,6 @@ import copy
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from . import yamlfiles
 
@@ -53,6 +52,9 @@ class Rules:
     no_transport_notice: dict
     law_checked: object
     raw: dict = field(repr=False, default_factory=dict)
+    #: Specs merged for a (regime, variant, modifiers) combination, built once
+    #: per Rules object (a few hundred cover every commune; never mutated).
+    merged: dict = field(repr=False, default_factory=dict)
 
 
 def matches(match: dict, facts: dict) -> bool:
@@ -96,10 +98,10 @@ def all_citation_keys(rules: Rules) -> set[str]:
     return keys
 
 
-@lru_cache(maxsize=4)
 def load_rules(path: str = RULES_FILE) -> Rules:
     """Read, merge and check the rules file; raise ``LibraryError`` listing every
-    problem with its ``file:line``."""
+    problem with its ``file:line``. Not cached here: the caller keeps it
+    (``Resources.regime_rules``)."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     try:

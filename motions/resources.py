@@ -71,6 +71,27 @@ class Resources:
             self._memo[key] = build()
         return self._memo[key]
 
+    @property
+    def communes(self):
+        """The commune index (:class:`motions.communes.CommuneIndex`)."""
+        from . import communes
+
+        return self.memo("communes", communes.load)
+
+    @property
+    def regime_rules(self):
+        """The regime rules (:mod:`motions.regime_rules`), as the library
+        loader read them to check their citations, or read now."""
+        from .regime_rules import load_rules
+
+        return self.memo("regime_rules", lambda: self.library.regime_rules or load_rules())
+
+    def regime_for(self, commune, *, allow_overseas: bool = False):
+        """The regime of ``commune`` (see :func:`motions.regime.regime_for`)."""
+        from .regime import regime_for
+
+        return regime_for(commune, allow_overseas=allow_overseas, index=self.communes, rules=self.regime_rules)
+
     def text_env(self):
         from .templating import make_environment
 
@@ -105,9 +126,13 @@ class Resources:
 
 
 def load(library_dir: Path | str | None = None, *, with_cwd: bool = True, shipped_arguments: bool = True,
-         cache: bool = True) -> Resources:
-    """Load the library and wrap it in a fresh Resources."""
+         cache: bool = True, communes=None) -> Resources:
+    """Load the library and wrap it in a fresh Resources (with ``communes``, a
+    commune index the caller already holds)."""
     from .library import load_library
 
     lib = load_library(library_dir, with_cwd=with_cwd, shipped_arguments=shipped_arguments)
-    return Resources(lib, cache_dir=default_cache_dir() if cache else None)
+    resources = Resources(lib, cache_dir=default_cache_dir() if cache else None)
+    if communes is not None:
+        resources._memo["communes"] = communes
+    return resources

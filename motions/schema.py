@@ -36,7 +36,8 @@ FACT_NAMES = (
 
 CommuneFeature = Literal["epci", "ept", "metropole"]
 #: What the regime of a commune offers (``motions.regime.Regime.features``).
-RegimeFeature = Literal["deliberation", "cgct-common", "cgct-police", "rgpd", "directive", "ai-act", "csi"]
+RegimeFeature = Literal["deliberation", "cgct-common", "cgct-police", "rgpd", "directive", "ai-act", "csi",
+                        "fr-law"]
 Zone = Literal["metro", "drom", "com"]
 
 
@@ -70,7 +71,8 @@ class Condition(BaseModel):
         description="What the commune's regime must offer: deliberation (not an arrondissement council), "
                     "cgct-common (the common-law CGCT rules on vœux and sittings; not Alsace-Moselle), rgpd, "
                     "directive, ai-act, csi (the instrument applies as such; not in Saint-Pierre-et-Miquelon "
-                    "or Polynésie française).",
+                    "or Polynésie française), fr-law (French statutes apply as such: not in Polynésie "
+                    "française, not checked for Saint-Pierre-et-Miquelon).",
     )
 
     def describe(self) -> str:

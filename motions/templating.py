@@ -202,7 +202,15 @@ def contract(preposition: str):
     return fn
 
 
+def apposition(value) -> str:
+    """Close an apposition before the verb: « le préfet de Corse, préfet de la
+    Corse-du-Sud » -> « le préfet de Corse, préfet de la Corse-du-Sud, »."""
+    value = " ".join(str(value).split())
+    return value + "," if ", " in value else value
+
+
 FILTERS = {
+    "apposition": apposition,
     "a_article": contract("à"),
     "de_article": contract("de"),
     "de": elide("de"),

@@ -35,7 +35,9 @@ _OPEN_GUILLEMET = re.compile(r"«" + _SPACES + "*")
 _CLOSE_GUILLEMET = re.compile(_SPACES + "*»")
 # (a fragment may start right after a note call: "local[3] ;" -> the "^" case)
 _NARROW_PUNCT = re.compile(r"(?:(?<=[^\s\u00a0\u202f(\[])|^)" + _SPACES + r"*([;!?])(?=\s|$|[»)\]]|\u00a0|\u202f)")
-_COLON = re.compile(r"(?:(?<=[^\s\u00a0\u202f(\[\d])|^)" + _SPACES + r"*:(?=\s|$)")
+# After a digit only with a space between ("Article 2 :"), never in a time ("10:30").
+_COLON = re.compile(r"(?:(?<=[^\s\u00a0\u202f(\[\d])" + _SPACES + r"*|(?<=\d)" + _SPACES + r"+|^" + _SPACES
+                    + r"*):(?=\s|$)")
 _ABBREV_SPACE = re.compile(r"\b(n°|N°|p\.|pp\.|art\.|al\.|vol\.|chap\.|pt|cons\.|§)" + _SPACES + r"+(?=[\w\d])")
 _MULTI_SPACE = re.compile(r"[ \t]{2,}")
 

@@ -43,8 +43,23 @@ def index():
     return communes.load()
 
 
+@pytest.fixture(scope="module")
+def rules():
+    from motions.regime_rules import load_rules
+
+    return load_rules()
+
+
+_RULES = {}
+
+
 def regime(index, code: str, **kw) -> Regime:
-    return regime_for(index.get(code), index=index, **kw)
+    """The regime of ``code``, with the rules read once for the module (the
+    caller of regime_for keeps them, as Resources does)."""
+    from motions.regime_rules import load_rules
+
+    rules = _RULES.setdefault("rules", load_rules())
+    return regime_for(index.get(code), index=index, rules=rules, **kw)
 
 
 def whats(r: Regime) -> str:
@@ -435,8 +450,8 @@ def test_saint_denis_de_la_reunion(index):
 def test_mamoudzou(index):
     r = regime(index, "97611")
     assert r.id == "drom" and "Mayotte" in r.label
-    assert r.bodies["collectivite"].name == "le Département-Région de Mayotte"
-    assert r.bodies["collectivite"].de == "du Département-Région de Mayotte"
+    assert r.bodies["collectivite"].name == "la collectivité de Mayotte"  # right before and after the new name
+    assert r.bodies["collectivite"].de == "de la collectivité de Mayotte"
     assert "departement" not in r.bodies and "region" not in r.bodies
     assert r.act_recipient.name == "le préfet de Mayotte"
     assert "2017" in r.population_note
@@ -543,17 +558,17 @@ REFUSED_DEPARTEMENTS = {"988", "977", "978", "986", "984", "989"}
 FLAGGED_DEPARTEMENTS = {"975", "987"}
 
 
-def test_every_commune_and_arrondissement(index):
+def test_every_commune_and_arrondissement(index, rules):
     everything = list(index.all_communes(None))
     assert len(everything) == 34969 + 45
     refused, flagged = set(), set()
     for c in everything:
         try:
-            r = regime_for(c, index=index)
+            r = regime_for(c, index=index, rules=rules)
         except UnsupportedCommune as exc:
             assert exc.message.endswith(".")
             try:
-                regime_for(c, index=index, allow_overseas=True)
+                regime_for(c, index=index, rules=rules, allow_overseas=True)
             except UnsupportedCommune:
                 refused.add(c.insee)
             else:

@@ -131,7 +131,7 @@ def test_every_shared_name_is_ambiguous_or_resolved_by_the_rule(index):
         assert top in group and len(found.notices) == 1
         notice = found.notices[0]
         assert notice.startswith(f'"{name}" is taken as {top.label}')
-        others = sorted((c for c in group if c is not top), key=lambda c: -c.population)
+        others = sorted((c for c in group if c.insee != top.insee), key=lambda c: -c.population)
         for c in others[:5]:
             assert c.label in notice
         # the rule, checked from the data: a prominent commune, every other tiny

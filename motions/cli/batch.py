@@ -90,7 +90,8 @@ def batch(state, motion_id, departement, region, epci, communes_file, all_commun
                       annex_sources=annex)
     notices: list[str] = []
     places = select_communes(departement=departement, region=region, epci=epci, communes_file=communes_file,
-                             all_communes=all_communes, min_population=min_population, notices=notices)
+                             all_communes=all_communes, min_population=min_population, notices=notices,
+                             index=state.communes())
     for notice in notices:
         _warn(notice)
     resources = state.resources()

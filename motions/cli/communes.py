@@ -84,7 +84,8 @@ def show_command(commune: tuple[str, ...], allow_overseas: bool) -> None:
     """Print everything known about COMMUNE, and the regime its council follows."""
     from .options import resolve_commune
 
-    c = resolve_commune(" ".join(commune))
+    index = data.load()
+    c = resolve_commune(" ".join(commune), index)
     dep, reg = c.departement, c.region
     lines = [
         ("Name", c.name),
@@ -107,17 +108,17 @@ def show_command(commune: tuple[str, ...], allow_overseas: bool) -> None:
         ("Alsace-Moselle", _yes_no(c.is_alsace_moselle)),
     ]
     if c.is_arrondissement:
-        parent = c.parent
+        parent = index.get(c.parent_insee)
         lines.append(("Arrondissement", f"yes, of {parent.label} (INSEE {parent.insee})"))
     else:
-        arrs = [a for a in data.all_communes("arrondissement") if a.parent_insee == c.insee]
+        arrs = [a for a in index.all_communes("arrondissement") if a.parent_insee == c.insee]
         if arrs:
             lines.append(
                 ("Arrondissements", f"{len(arrs)}, INSEE {arrs[0].insee} to {arrs[-1].insee}, e.g. \"{c.name} 1er\"")
             )
         else:
             lines.append(("Arrondissement", "no"))
-    prov = data.load().provenance
+    prov = index.provenance
     lines.append(("Data", f"{prov.get('source')} {prov.get('version')}, built {prov.get('built')}"))
     width = max(len(k) for k, _ in lines)
     click.echo(c.label)
@@ -125,10 +126,10 @@ def show_command(commune: tuple[str, ...], allow_overseas: bool) -> None:
         click.echo(f"  {key.ljust(width)}  {value}")
     click.echo("")
     click.echo("Regime (who votes, who decides, which law applies):")
-    from ..compose import _regime_for
+    from ..regime import regime_for
 
     try:
-        regime = _regime_for(c, allow_overseas)
+        regime = regime_for(c, allow_overseas=allow_overseas, index=index)
     except UnsupportedCommune as exc:
         click.echo(f"  {exc.format_message()}")
         return

@@ -13,10 +13,10 @@ from .options import (
 )
 
 
-def _resolve(query: str):
+def _resolve(state, query: str):
     from .options import resolve_commune
 
-    return resolve_commune(query)
+    return resolve_commune(query, state.communes())
 
 
 def _request(state, commune, motion_id, facts_file, argument_ids, themes, new_date, old_date, group,
@@ -25,9 +25,9 @@ def _request(state, commune, motion_id, facts_file, argument_ids, themes, new_da
     from ..compose import Options
     from ..writers import WriterOptions
 
-    place = _resolve(commune)
+    place = _resolve(state, commune)
     facts = load_facts(state, facts_file)
-    mismatch = facts.commune_mismatch(place)
+    mismatch = facts.commune_mismatch(place, state.communes())
     if mismatch:
         warn(mismatch, path=facts_file)
     options = Options(arguments=split_ids(argument_ids), themes=tuple(themes),

@@ -51,7 +51,7 @@ def flyer(state, commune, argument_ids, themes, motion_id, layout, old_layout, s
     from ..compose.flyer import FlyerOptions
     from ..writers import WriterOptions
 
-    target = resolve_commune(commune)
+    target = resolve_commune(commune, state.communes())
     facts = load_facts(state, facts_file)
     resources = state.resources()
     options = FlyerOptions(arguments=split_ids(argument_ids), themes=tuple(themes), motion=motion_id,

@@ -27,13 +27,23 @@ class State:
     strict: bool = False
     user_paths: list[Path] = field(default_factory=list)  # the user's own files, for --strict
     _resources: object = None
+    _communes: object = None
+
+    def communes(self):
+        """The commune index, read once per command (before the library, so
+        that a misspelt commune is reported at once)."""
+        if self._communes is None:
+            from .. import communes
+
+            self._communes = communes.load()
+        return self._communes
 
     def resources(self):
         """The library and its resources, loaded once per command."""
         if self._resources is None:
             from ..resources import load
 
-            self._resources = load(self.library_dir)
+            self._resources = load(self.library_dir, communes=self.communes())
             lib = self._resources.library
             if lib.user_root is not None:
                 self.user_paths.append(lib.user_root)
@@ -133,15 +143,12 @@ def load_facts(state: State, facts_file: str | None):
     return facts
 
 
-def resolve_commune(query: str):
+def resolve_commune(query: str, index=None):
     """The commune a query names; notices (a homonym chosen, a commune déléguée
     routed to its commune nouvelle) are printed as warnings."""
     from .. import communes
 
-    resolve = getattr(communes, "resolve", None)
-    if resolve is None:  # until the lookup work lands
-        return communes.lookup(query)
-    found = resolve(query)
+    found = communes.resolve(query, index)
     for notice in found.notices:
         warn(notice)
     return found.commune

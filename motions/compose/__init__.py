@@ -62,10 +62,6 @@ class Composition:
         return self.selection.decisions
 
 
-def _regime_for(commune, allow_overseas: bool):
-    from ..regime import regime_for
-
-    return regime_for(commune, allow_overseas=allow_overseas)
 
 
 def motion_context(lib, commune, regime, motion, facts: Facts, options: Options, selection: Selection) -> dict:
@@ -94,7 +90,7 @@ def compose_motion(resources, commune, motion_id: str, facts: Facts | None = Non
     facts = facts or Facts()
     options = options or Options()
     motion = lib.motion(motion_id)
-    regime = _regime_for(commune, options.allow_overseas)
+    regime = resources.regime_for(commune, allow_overseas=options.allow_overseas)
     if motion.meta.requires is not None:
         ok, why = condition_holds(motion.meta.requires, commune, facts, regime)
         if not ok:

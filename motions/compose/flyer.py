@@ -154,7 +154,8 @@ _SPACE = "[ \u00a0\u202f]"
 _DETAIL = re.compile(_SPACE + r"*[:;]" + _SPACE + r"|, (?:et )?notamment\b|, et que\b|, qui sera\b|, dont\b")
 #: A prepositional incise between commas (« , dans tous les domaines où elle est
 #: compétente, »): the sentence reads the same without it.
-_INCISE = re.compile(r", (?:dans|par|ni|selon|sur|pour|avec|sans|en) [^,;:.]{1,60},(?= )")
+# (never « ni » or « sans »: dropping them can reverse what the article says)
+_INCISE = re.compile(r", (?:dans|par|selon|sur|pour|avec|en) [^,;:.]{1,60},(?= )")
 _FIRST_SENTENCE = re.compile(r"(?<=[.!?…])" + _SPACE + r"+(?=[A-ZÀÂÉÈÊÎÔÛÇ«])")
 #: The formal last article (« Le maire est chargé de l'exécution… »): not a demand.
 _EXECUTION = re.compile(r"\bchargée? de l[’']exécution\b")
