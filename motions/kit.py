@@ -434,7 +434,7 @@ def sender(item: KitItem, context: dict) -> dict:
     needed = context["forced_members"]
     signatures: list[str] = []
     if item.id == "demande-convocation":
-        count = max(needed or 0, len(members), 1)
+        count = max(needed or 0, len(members), 1 if needed else 5)
         signature = ["Noms, prénoms et signatures des membres du conseil qui présentent la demande :"]
         signatures = [f"{members[i] if i < len(members) else '[Prénom Nom]'}, signature :" for i in range(count)]
     return {"lines": lines, "signature": signature, "signatures": signatures, "plural": True}
@@ -496,7 +496,7 @@ def kit_context(resources, request: KitRequest, regime, comp, items, dates: KitD
         "debate_members": math.ceil(regime.council_size / 10) if regime.council_size else None,
         "article_of": lambda citation: markup(article_label(lib, str(citation))),
         "article_ref": lambda citation: markup(article_label(lib, str(citation), determiner=False)),
-        "rebuttals": _rebuttals(lib, commune, facts),
+        "rebuttals": _rebuttals(lib, commune, facts, motion.meta.answers),
         "series_all": {k: v + request.options.series for k, v in request.options.series_found.items()},
         "series_from": SERIES_FROM,
         "checks": kit_checks(regime, items, dates, commune),
@@ -615,8 +615,9 @@ def when(item: KitItem, dates: KitDates, regime) -> str:
     return ""
 
 
-def _rebuttals(lib, commune, facts) -> list:
-    """The library's answers to objections that apply here (local ones only in their place)."""
+def _rebuttals(lib, commune, facts, required=()) -> list:
+    """The library's answers to objections that apply here (local ones only in their place),
+    those answering the objections the motion must answer first."""
     from .compose.select import condition_holds, is_here
 
     out = []
@@ -628,8 +629,9 @@ def _rebuttals(lib, commune, facts) -> list:
             continue
         if not condition_holds(arg.applies_when, commune, facts)[0]:
             continue
-        out.append(markup(arg))
-    return out
+        out.append(arg)
+    out.sort(key=lambda a: not set(a.answers) & set(required))
+    return [markup(a) for a in out]
 
 
 def article_label(lib, citation: str, determiner: bool = True) -> str:

@@ -353,10 +353,12 @@ def test_the_calendar_parses_back_with_the_right_dates(shipped_resources):
 
 
 def test_plan_is_data_driven_for_every_panel_commune():
+    from motions.facts import Facts
+
     for query in PANEL.values():
         commune = resolve(query).commune
         regime = regime_for(commune)
-        items = plan(commune, regime, __import__("motions.facts", fromlist=["Facts"]).Facts(), KitOptions())
+        items = plan(commune, regime, Facts(), KitOptions())
         assert [i.position for i in items] == list(range(len(items)))
 
 
