@@ -378,7 +378,7 @@ def compose_kit(request: KitRequest, resources) -> Kit:
     chosen = select_items(items, opts.only)
     dates = kit_dates(regime, opts, session)
     warnings = _warnings(request, regime, items, dates, resources)
-    context = kit_context(resources, request, regime, comp, items, dates, group, session, warnings)
+    context = kit_context(resources, request, regime, comp, items, dates, group, session)
     docs: dict[str, Document] = {}
     for item in chosen:
         if item.id == "proposition":
@@ -466,8 +466,7 @@ def _postal(commune) -> str:
     return f"{codes[0]} {name}" if len(codes) == 1 else f"[Code postal] {name}"
 
 
-def kit_context(resources, request: KitRequest, regime, comp, items, dates: KitDates, group, session,
-                warnings) -> dict:
+def kit_context(resources, request: KitRequest, regime, comp, items, dates: KitDates, group, session) -> dict:
     """What every kit template may read."""
     commune, facts, lib = request.commune, request.facts, resources.library
     motion = lib.motion(request.options.motion)
