@@ -364,6 +364,7 @@ def _png(path: Path) -> Path:
     return path
 
 
+@pytest.mark.warns("Imprimé par nos soins", "pre-election period of the municipal elections")
 def test_cli_writes_the_flyer_with_a_logo(tmp_path):
     logo = _png(tmp_path / "logo.png")
     out = tmp_path / "out"
@@ -378,7 +379,7 @@ def test_cli_writes_the_flyer_with_a_logo(tmp_path):
     assert "14 mars 2026" in pdf_text(path)
 
 
-@pytest.mark.warns("deprecated")
+@pytest.mark.warns("deprecated", "Imprimé par nos soins", "pre-election period")
 def test_old_option_spellings_still_work_with_a_warning(tmp_path):
     res = invoke("--library", ROOTS / "flyer", "flyer", "Le Mans", "--format", "a4", "--session-date", "2026-03-14",
                  "-o", tmp_path / "o")
@@ -386,6 +387,7 @@ def test_old_option_spellings_still_work_with_a_warning(tmp_path):
     assert (tmp_path / "o" / "72181-le-mans-flyer-a4.pdf").is_file()
 
 
+@pytest.mark.warns("Imprimé par nos soins")
 def test_cli_refuses_a_library_logo_outside_the_library(tmp_path):
     root = tmp_path / "lib"
     shutil.copytree(ROOTS / "flyer", root)
@@ -399,6 +401,7 @@ def test_cli_refuses_a_library_logo_outside_the_library(tmp_path):
     assert res.code == 0, res.output
 
 
+@pytest.mark.warns("Imprimé par nos soins")
 def test_cli_fit_refusal_exit_code(tmp_path):
     root = tmp_path / "lib"
     shutil.copytree(ROOTS / "flyer", root)

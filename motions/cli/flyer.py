@@ -33,6 +33,11 @@ def _layout_deprecated(ctx, param, value):
 @click.option("--contact", metavar="TEXT", help="How to reach the group (e-mail, phone, address).")
 @click.option("--url", metavar="URL", help="Web page the QR code points to.")
 @group_option
+@click.option("--printer", metavar="TEXT",
+              help="Who printed the flyer, with their address, as the press law asks (loi du 29 juillet 1881, "
+                   "art. 3): a print shop's « Imprimerie X, 1 rue Y, 75000 Paris », or « nos soins – Collectif X, "
+                   "1 rue Y, 94800 Villejuif » if you print it yourselves. Default: « Imprimé par nos soins » and "
+                   "the group's name.")
 @click.option("--headline", metavar="TEXT",
               help="Your own headline; {a} is « à Villejuif », {de} « de Villejuif », {commune} the name.")
 @facts_option
@@ -45,7 +50,8 @@ def _layout_deprecated(ctx, param, value):
 @output_options
 @pass_state
 def flyer(state, commune, argument_ids, themes, motion_id, layout, old_layout, session_date, old_session_date,
-          place, contact, url, group, headline, facts_file, logo, print_shop, icc, allow_overseas, out_dir, force):
+          place, contact, url, group, printer, headline, facts_file, logo, print_shop, icc, allow_overseas, out_dir,
+          force):
     """Write a flyer for COMMUNE as a PDF ready to print (name, INSEE code or postal code)."""
     from ..api import FlyerRequest, generate_flyer
     from ..compose.flyer import FlyerOptions
@@ -56,7 +62,11 @@ def flyer(state, commune, argument_ids, themes, motion_id, layout, old_layout, s
     resources = state.resources()
     options = FlyerOptions(arguments=split_ids(argument_ids), themes=tuple(themes), motion=motion_id,
                            date=session_date_of(session_date, old_session_date), place=place, contact=contact,
-                           url=url, group=group, headline=headline, allow_overseas=allow_overseas)
+                           url=url, group=group, headline=headline, allow_overseas=allow_overseas, printer=printer)
+    from ..compose.flyer import printing_warnings
+
+    for message in printing_warnings(options, facts):
+        warn(message)
     logo_path = Path(logo) if logo else library_logo(resources.library)
     writer_options = WriterOptions(print_shop=print_shop, icc=Path(icc) if icc else None, logo=logo_path)
     request = FlyerRequest(target, options, facts, layout or old_layout or "a5", writer_options)

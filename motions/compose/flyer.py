@@ -52,6 +52,7 @@ class FlyerOptions:
     group: str | None = None  # else the facts' group name
     headline: str | None = None  # else the template's flyer_headline
     allow_overseas: bool = False
+    printer: str | None = None  # who printed it, with their address (loi du 29 juillet 1881, art. 3)
 
 
 def compose_flyer(resources, commune, facts: Facts | None = None, options: FlyerOptions | None = None,
@@ -115,6 +116,7 @@ def compose_flyer(resources, commune, facts: Facts | None = None, options: Flyer
         contact_blocks.append(Paragraph((Link(url, (Text(url),)),), "flyer-url"))
     if contact_blocks:
         sections.append(Section("flyer-contact", None, tuple(contact_blocks)))
+    sections.append(Section("flyer-printer", None, (plain(printer_mention(options.printer, group), "small"),)))
     title = plain_text(sections[0].blocks[1].inlines)
     prov = dict(comp.motion.metadata.provenance)
     prov.update({"flyer": "1", "arguments": ",".join(e.argument.id for e in chosen),
@@ -128,6 +130,49 @@ def compose_flyer(resources, commune, facts: Facts | None = None, options: Flyer
     )
     doc, _ = resolve(doc, lib.sources, style="author-date")
     return doc
+
+
+def printer_mention(printer: str | None, group: str | None) -> str:
+    """The mention every printed matter carries (loi du 29 juillet 1881, art. 3,
+    as amended in 2010: the printer's name and address; campaign-kit §7.1).
+
+    ``printer`` is who printed it, with an address: a print shop, or « nos
+    soins – Collectif X, adresse » when the collective prints it itself. Without
+    it, « Imprimé par nos soins » names the group if there is one; the CLI
+    warns that the address is then missing (:func:`printing_warnings`).
+    "Ne pas jeter sur la voie publique" is customary, not compulsory (§7.4)."""
+    if printer:
+        who = " ".join(printer.split())
+        who = who[len("imprimé par "):] if who.lower().startswith("imprimé par ") else who
+    else:
+        who = "nos soins" + (f" – {' '.join(group.split())}" if group else "")
+    return f"Imprimé par {who} – Ne pas jeter sur la voie publique"
+
+
+def printing_warnings(options: FlyerOptions, facts: Facts | None = None) -> list[str]:
+    """What the user should know before printing (English, for the CLI):
+    the printer's address the press law asks for, and a session date inside a
+    pre-election period when posters about the election are restricted
+    (code électoral L51; the dates of the 2027 and 2028 elections are not
+    confirmed, so the warning says it conditionally)."""
+    from ..deadlines import election_periods_covering
+
+    facts = facts or Facts()
+    out = []
+    if not options.printer:
+        out.append("the flyer says « Imprimé par nos soins »: the press law (loi du 29 juillet 1881, art. 3) asks "
+                   "for the printer's name and address, and distributing prints without them is forbidden; give "
+                   "--printer \"Imprimerie X, 1 rue Y, 75000 Paris\", or your collective's own name and address "
+                   "if you print it yourselves (--printer \"nos soins – Collectif X, 1 rue Y, 94800 Villejuif\").")
+    day = options.date or facts.session.date
+    for period in election_periods_covering(day) if day else ():
+        when = f"from {period.start.isoformat()} until the vote ({period.end.isoformat()} at the latest)"
+        condition = "" if period.verified else " if the election takes place on the expected date (not confirmed)"
+        out.append(f"the session date {day.isoformat()} falls in the pre-election period of {period.election_en}"
+                   f"{condition}: {when}, article L51 of the code électoral restricts posters about the election "
+                   "to the official boards and the free-expression boards. A poster naming candidates or the "
+                   "election goes only there; a purely thematic flyer is probably outside the rule (check it).")
+    return out
 
 
 def headline(pattern: str, commune) -> str:

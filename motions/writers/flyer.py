@@ -235,13 +235,15 @@ class _DoesNotFit(Exception):
 def flyer_parts(document: Document) -> dict:
     """What the flyer template places, read from the document by role."""
     out: dict = {"points": [], "decide": None, "ask": None, "session": None, "group": None, "contact": None,
-                 "url": None, "kicker": None, "headline": None, "references": []}
+                 "url": None, "kicker": None, "headline": None, "references": [], "printer": None}
     for section, block in document.walk():
         if isinstance(block, Paragraph):
             key = {"flyer-kicker": "kicker", "flyer-headline": "headline", "flyer-session": "session",
                    "flyer-group": "group", "flyer-contact": "contact"}.get(block.role)
             if key:
                 out[key] = block.inlines
+            elif section.role == "flyer-printer":
+                out["printer"] = block.inlines
             elif block.role == "flyer-url":
                 out["url"] = plain_text(block.inlines)
         elif isinstance(block, ItemList) and block.role == "flyer-point":
