@@ -751,9 +751,7 @@ def series_counts(out_root: Path, commune, items) -> dict[str, int]:
 
 def with_series(request: KitRequest, resources, out_root: Path) -> KitRequest:
     """The request with the series counts of ``out_root`` (see :func:`series_counts`)."""
-    from .regime import regime_for
-
-    regime = regime_for(request.commune, allow_overseas=request.options.allow_overseas)
+    regime = resources.regime_for(request.commune, allow_overseas=request.options.allow_overseas)
     items = plan(request.commune, regime, request.facts, request.options)
     found = series_counts(out_root, request.commune, items)
     return replace(request, options=replace(request.options, series_found=found))

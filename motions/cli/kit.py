@@ -72,7 +72,7 @@ def kit(state, commune, motion_id, session_date, old_session_date, group, facts_
     from ..kit import ORDER, KitOptions, KitRequest, generate_kit
     from ..writers import parse_formats
 
-    place = resolve_commune(commune)
+    place = resolve_commune(commune, state.communes())
     facts = load_facts(state, facts_file)
     requests = tuple(i for i in ORDER if i.startswith("crpa-"))
     options = KitOptions(motion=motion_id, date=_session_date(session_date, old_session_date),
