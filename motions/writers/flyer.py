@@ -277,10 +277,17 @@ def flyer_html(document: Document, resources, fmt: Format, *, print_shop: bool =
     return render(resources.html_env(), TEMPLATE, {
         "doc": document, "flyer": info, "fmt": fmt.name, "print_shop": print_shop,
         "fit": {side: f"{value:.3f}" for side, value in (scale or {"recto": 1.0, "verso": 1.0}).items()},
-        "qr": qr, "logo": logo_uri, "icc_url": icc_url,
+        "qr": qr, "logo": logo_uri, "logo_alt": logo_alt(info), "icc_url": icc_url,
         "created": resources.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "sheets": duplex_sheets() if fmt.name == "a6x4" else None,
     })
+
+
+def logo_alt(parts: dict) -> str:
+    """The logo's text for screen readers (PDF/UA wants one on every figure):
+    the group it stands for, when known."""
+    group = plain_text(parts["group"]).strip() if parts.get("group") else ""
+    return f"Logo : {group}" if group else "Logo du groupe"
 
 
 def stylesheets(fmt: Format, print_shop: bool, pdfx: bool) -> list[str]:

@@ -18,6 +18,7 @@ from ..document import Document
 from ..errors import SystemDependencyError, UsageError
 from . import missing_resources
 from .html import PAGE_TEMPLATE, STYLESHEET, page
+from .pdf_finish import finisher
 
 #: The PDF variants a user may ask for (WeasyPrint's names).
 VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "none")
@@ -91,7 +92,8 @@ def html_to_pdf(html: str, resources, stylesheets: list[str], *, variant: str | 
         stylesheets=sheets, font_config=font_config(resources), **options)
     if inspect is not None:
         inspect(document)
-    pdf = document.write_pdf(**options)
+    tagged = bool(options.get("pdf_tags"))
+    pdf = document.write_pdf(finisher=finisher(variant, tagged), **options)
     for url in fetcher.refused:
         logging.getLogger("motions").warning(
             f"refused to load {url}: only files of the library may be used (no network, no other files)")
