@@ -24,6 +24,7 @@ from ..log import warn
 from . import WriterOptions, missing_resources
 from .html import inline_html
 from .pdf import html_to_pdf
+from .pdf_finish import PrintMarks
 
 MIN_ARGUMENTS = 3
 
@@ -348,7 +349,8 @@ def render_flyer(document: Document, resources, fmt_name: str, options: WriterOp
                               logo_uri=logo_uri, icc_url=icc_url)
             try:
                 data = html_to_pdf(html, resources, sheets, variant=variant, extra_roots=extra_roots,
-                                   inspect=check, **pdf_options)
+                                   inspect=check, print_marks=PrintMarks() if print_shop else None,
+                                   **pdf_options)
             except _DoesNotFit as exc:
                 last_failure = exc.layout
                 if not _step_down(step, exc.layout):

@@ -68,8 +68,11 @@ def fetcher_for(resources, extra_roots=()):
 
 
 def html_to_pdf(html: str, resources, stylesheets: list[str], *, variant: str | None = "pdf/ua-1",
-                extra_roots=(), inspect=None, **options) -> bytes:
+                extra_roots=(), inspect=None, print_marks=None, **options) -> bytes:
     """Render HTML with the given stylesheets (template-relative paths).
+
+    ``print_marks`` (a :class:`~motions.writers.pdf_finish.PrintMarks`) sets a
+    print shop's boxes and draws crop marks outside the bleed.
 
     ``inspect``, if given, is called with WeasyPrint's laid-out document before
     the PDF is written: it may check the layout and raise to stop there.
@@ -93,7 +96,7 @@ def html_to_pdf(html: str, resources, stylesheets: list[str], *, variant: str | 
     if inspect is not None:
         inspect(document)
     tagged = bool(options.get("pdf_tags"))
-    pdf = document.write_pdf(finisher=finisher(variant, tagged), **options)
+    pdf = document.write_pdf(finisher=finisher(variant, tagged, print_marks), **options)
     for url in fetcher.refused:
         logging.getLogger("motions").warning(
             f"refused to load {url}: only files of the library may be used (no network, no other files)")

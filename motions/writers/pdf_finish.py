@@ -20,6 +20,9 @@ graph (``pydyf``) just before the file is written:
   (``pdf/a-*``, which motions always tags) also declares PDF/UA-1 in its XMP,
   since it meets it: the archive copy stays accessible.
 
+For a print shop (``print_marks``), it also sets the page boxes a print shop
+reads and draws the crop marks (see :func:`_boxes_and_crop_marks`).
+
 Each correction is idempotent and does nothing when WeasyPrint's tree is not
 the shape described (a future WeasyPrint that does it itself): the tests check
 the result with a PDF/UA validator, not this code's assumptions.
@@ -28,16 +31,38 @@ the result with a PDF/UA validator, not this code's assumptions.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class PrintMarks:
+    """Crop marks outside the bleed, and the boxes that go with them (mm).
+
+    The stylesheet gives the page a ``bleed`` of ``media`` mm (WeasyPrint's
+    MediaBox): room for the 3 mm bleed and, beyond it, the marks. The marks
+    start where the bleed ends (``offset``), so no mark prints on the flyer
+    even when the cut drifts, and they are drawn last, over everything.
+    """
+
+    bleed: float = 3.0
+    offset: float = 3.0
+    length: float = 5.0
+    media: float = 10.0  # must match ``bleed`` in templates/flyer/print-shop.css
+    width_pt: float = 0.25
 
 #: PDF/A variants built on PDF 1.7, where a tagged file may also claim PDF/UA-1
 #: (PDF/A-4 is PDF 2.0, whose accessible counterpart is PDF/UA-2).
 ARCHIVAL_TAGGED = re.compile(r"pdf/a-[23][abu]$")
 
 
-def finisher(variant: str | None, tagged: bool):
+def finisher(variant: str | None, tagged: bool, print_marks: PrintMarks | None = None):
     """The function WeasyPrint calls with (document, pdf) before writing."""
 
     def finish(document, pdf) -> None:
+        if print_marks is not None:
+            _boxes_and_crop_marks(pdf, print_marks)
         if tagged:
             _mark_running_heads_as_artifacts(pdf)
             _tag_footnotes_as_notes(pdf)
@@ -223,3 +248,71 @@ def _print_flag_on_links(pdf) -> None:
     for obj in pdf.objects:
         if isinstance(obj, dict) and obj.get("Type") == "/Annot" and "F" not in obj:
             obj["F"] = 4
+
+
+# --------------------------------------------------------------------------- print shop
+
+
+#: The registration colour: a Separation named All prints on every plate of
+#: the press (ISO 32000-1, 8.6.6.4); its alternate, for a proof, is 100 % of
+#: all four process inks.
+ALL_SEPARATION = "motionsAll"
+
+
+def _boxes_and_crop_marks(pdf, marks: PrintMarks) -> None:
+    """One set of boxes per page, and crop marks in registration colour.
+
+    WeasyPrint sets the TrimBox (the CSS page) and MediaBox (page + CSS
+    bleed) and a BleedBox "at most 10 pt" from the trim; a print shop wants
+    the BleedBox at the bleed it asked for (3 mm). No ArtBox or CropBox is
+    kept: PDF/X allows one of TrimBox and ArtBox, and the CropBox defaults to
+    the MediaBox. The marks are strokes at the trim lines, drawn in the
+    default user space after the page's content (its drawing is wrapped in
+    q/Q so that its transformation does not leak), marked as a page artifact
+    (« production aids extraneous to the document », ISO 32000-1, 14.8.2.2).
+    """
+    import pydyf
+
+    separation = pydyf.Array(["/Separation", "/All", "/DeviceCMYK", pydyf.Dictionary({
+        "FunctionType": 2, "Domain": pydyf.Array([0, 1]), "C0": pydyf.Array([0, 0, 0, 0]),
+        "C1": pydyf.Array([1, 1, 1, 1]), "N": 1})])
+    for ref in pdf.page_references:
+        page = _resolve(pdf, ref)
+        trim = [float(v) for v in page["TrimBox"]]
+        b = marks.bleed * MM
+        page["BleedBox"] = pydyf.Array([trim[0] - b, trim[1] - b, trim[2] + b, trim[3] + b])
+        for key in ("ArtBox", "CropBox"):
+            page.pop(key, None)
+        _add_colour_space(pdf, page, separation)
+        for stream in _content_streams(pdf, page)[:1]:
+            stream.stream.insert(0, b"q")
+            stream.stream.append(b"Q")
+            stream.stream.extend(_crop_mark_ops(trim, marks))
+
+
+def _add_colour_space(pdf, page, separation) -> None:
+    import pydyf
+
+    resources = _resolve(pdf, page["Resources"])
+    spaces = resources.get("ColorSpace")
+    if spaces is None:
+        spaces = resources["ColorSpace"] = pydyf.Dictionary()
+    spaces = _resolve(pdf, spaces)
+    spaces[ALL_SEPARATION] = separation
+
+
+def _crop_mark_ops(trim: list[float], marks: PrintMarks) -> list[bytes]:
+    """Eight strokes: at each corner, one along each trim line, outward."""
+    x0, y0, x1, y1 = trim
+    start, end = marks.offset * MM, (marks.offset + marks.length) * MM
+    lines = []
+    for x, dx in ((x0, -1), (x1, 1)):
+        for y, dy in ((y0, -1), (y1, 1)):
+            lines.append(((x + dx * start, y), (x + dx * end, y)))  # horizontal, on the trim line y
+            lines.append(((x, y + dy * start), (x, y + dy * end)))  # vertical, on the trim line x
+    ops = [b"/Artifact <</Type /Page>> BDC", b"q", f"/{ALL_SEPARATION} CS 1 SCN".encode(),
+           f"{marks.width_pt:g} w 0 J".encode()]
+    for (ax, ay), (bx, by) in lines:
+        ops.append(f"{ax:.3f} {ay:.3f} m {bx:.3f} {by:.3f} l S".encode())
+    ops += [b"Q", b"EMC"]
+    return ops
