@@ -4,6 +4,15 @@ Both write commented files that a person fills in an editor, and both are
 careful: they never overwrite an existing file, and never write into the
 installed package (a library of one's own is a folder of plain files, layered
 over the shipped one; see ``library.load_library``).
+
+A new argument starts as a **draft**, in the library's ``drafts/`` folder,
+which the loader never reads: an empty or half-filled argument file among the
+arguments would stop every command (the library is checked as a whole, exit
+5) until it is filled. The draft joins ``arguments/<theme>/`` only once it is
+valid (:func:`add_draft`, run when the editor closes, or by ``motions
+arguments add``); a draft left unchanged in the editor is removed. Writing a
+complete example instead was ruled out: example text that validates could
+reach a motion tabled in council.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from .output import atomic_write, is_inside
 from .schema import ID_PATTERN, PARAGRAPH_MAX_WORDS, PARAGRAPH_MIN_WORDS, SHORT_MAX_CHARS, Argument, argument_json_schema
 
 SCHEMA_FILE = Path("schema") / "argument.schema.json"
+DRAFTS = "drafts"
 MODELINE = "# yaml-language-server: $schema="
 
 
@@ -108,8 +118,9 @@ def argument_scaffold(arg_id: str, *, kind: str = "argument", themes: list[str] 
     if schema_line:
         lines.append(schema_line)
     lines += [
-        "# One argument of the motions library. Fill every field, save, and run",
-        "# `motions arguments check`. Citations use Pandoc's syntax: [@key, p. 3] (the keys",
+        "# One argument of the motions library, as a draft (drafts/ is never read by motions).",
+        "# Fill every field, save, and run `motions arguments add` on this file: it checks it and",
+        "# moves it into arguments/. Citations use Pandoc's syntax: [@key, p. 3] (the keys",
         "# are those of arguments/sources/*.yaml; `motions sources import` adds yours).",
         "# Straight apostrophes and plain spaces are fine: the documents get French typography.",
         "",
@@ -164,10 +175,11 @@ def argument_scaffold(arg_id: str, *, kind: str = "argument", themes: list[str] 
 
 @dataclass
 class NewArgument:
-    path: Path
+    path: Path  # the draft, in drafts/
     library: Path
     copied_from: Path | None = None
     schema_written: Path | None = None
+    target: Path | None = None  # where it goes once valid
 
 
 def _free_id(base: str, taken) -> str:
@@ -203,11 +215,14 @@ def new_argument(library_dir: Path | str | None, arg_id: str | None = None, *, t
     prefill = lib.arguments[arg_id] if arg_id in lib.arguments else None
     if prefill is not None:
         kind = prefill.argument.kind
-    folder = theme or (prefill.argument.themes[0] if prefill else None) or (
-        "objections" if kind == "rebuttal" else "mes-arguments")
-    path = lib_dir / "arguments" / folder / f"{arg_id}.yaml"
-    if path.exists():
-        raise MotionsError(f"{path} exists already; it is left untouched. Choose another id with --id.")
+    folder = theme or (prefill.argument.themes[0] if prefill else None) or default_folder(kind)
+    target = lib_dir / "arguments" / folder / f"{arg_id}.yaml"
+    path = lib_dir / DRAFTS / f"{arg_id}.yaml"
+    for taken in (target, path):
+        if taken.exists():
+            raise MotionsError(f"{taken} exists already; it is left untouched. Choose another id with --id"
+                               + (", or finish that draft and run `motions arguments add` on it." if taken == path
+                                  else "."))
     refuse_installed(path)
     schema_written = write_schema(lib_dir)
     text = argument_scaffold(
@@ -217,11 +232,81 @@ def new_argument(library_dir: Path | str | None, arg_id: str | None = None, *, t
     if path.exists():  # checked again just before writing
         raise MotionsError(f"{path} exists already; it is left untouched.")
     atomic_write(path, text.encode("utf-8"))
-    return NewArgument(path, lib_dir, prefill.path if prefill else None, schema_written)
+    return NewArgument(path, lib_dir, prefill.path if prefill else None, schema_written, target)
 
 
-def open_in_editor(path: Path, editor: str) -> None:
-    """Run the user's editor on ``path`` and wait for it (``$EDITOR`` may hold options)."""
+def default_folder(kind: str) -> str:
+    return "objections" if kind == "rebuttal" else "mes-arguments"
+
+
+def draft_target(draft: Path, library_dir: Path) -> Path:
+    """Where a draft goes once valid: ``arguments/<its first theme>/<its id>.yaml``."""
+    try:
+        data = yamlfiles.load(draft.read_text(encoding="utf-8"), draft)
+    except (yamlfiles.YamlSyntaxError, UnicodeDecodeError):
+        data = None
+    data = data if isinstance(data, dict) else {}
+    arg_id = data.get("id") if isinstance(data.get("id"), str) and re.match(ID_PATTERN, data["id"]) else draft.stem
+    themes = data.get("themes") if isinstance(data.get("themes"), list) else []
+    folder = next((t for t in themes if isinstance(t, str) and re.match(ID_PATTERN, t)), None)
+    return Path(library_dir) / "arguments" / (folder or default_folder(str(data.get("kind", "argument")))) / \
+        f"{arg_id}.yaml"
+
+
+def add_draft(draft: Path | str, library_dir: Path | str | None = None) -> tuple[Path, list[str]]:
+    """Check a draft where it belongs and move it there; return its path and warnings.
+
+    The draft is moved into ``arguments/``, the library is inspected, and if
+    the file has errors it goes back to ``drafts/`` and a LibraryError lists
+    them with the draft's own path and lines: the library is never left
+    broken, the draft never lost.
+    """
+    draft = Path(draft)
+    if not draft.is_file():
+        raise UsageError(f"{draft}: no such draft; `motions arguments new` writes drafts into the drafts/ folder "
+                         "of your library.")
+    lib_dir = user_library(library_dir) if library_dir is not None else _library_of(draft)
+    target = draft_target(draft, lib_dir)
+    if target.exists():
+        raise MotionsError(f"{target} exists already; it is left untouched. Change the id in {draft} "
+                           "(the file is named after it), then run `motions arguments add` again.")
+    refuse_installed(target)
+    text = draft.read_text(encoding="utf-8", errors="surrogateescape")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(target, _with_modeline(text, target, lib_dir).encode("utf-8", "surrogateescape"))
+    errors, warnings = problems_of(target, lib_dir)
+    if errors:
+        target.unlink()
+        here = str(target.resolve())
+        mapped = [e.replace(here, str(draft)).replace(str(target), str(draft)) for e in errors]
+        n = len(errors)
+        raise LibraryError(mapped, header=f"{draft} has {n} problem{'s' if n != 1 else ''} to fix; it stays a "
+                                          "draft (the library is unchanged). Fix it, then run "
+                                          f"`motions arguments add {draft}`:")
+    draft.unlink()
+    return target, warnings
+
+
+def _library_of(draft: Path) -> Path:
+    """The library a draft belongs to: the folder above its drafts/ folder."""
+    resolved = draft.resolve()
+    if resolved.parent.name == DRAFTS:
+        return user_library(resolved.parent.parent)
+    return user_library(None)
+
+
+def _with_modeline(text: str, path: Path, library_dir: Path) -> str:
+    """The schema line of a file, relative to where it now is."""
+    lines = text.split("\n")
+    if lines and lines[0].startswith(MODELINE):
+        lines[0] = modeline(path, library_dir)
+    return "\n".join(lines)
+
+
+def open_in_editor(path: Path, editor: str) -> bool:
+    """Run the user's editor on ``path`` and wait for it (``$EDITOR`` may hold options).
+    True when the file was changed."""
+    before = path.read_bytes()
     try:
         cmd = shlex.split(editor, posix=os.name != "nt")
     except ValueError:
@@ -229,27 +314,12 @@ def open_in_editor(path: Path, editor: str) -> None:
     try:
         proc = subprocess.run(cmd + [str(path)], check=False)
     except FileNotFoundError:
-        raise MotionsError(f"cannot run the editor '{editor}' (from $EDITOR); {path} was written: "
-                           "open it yourself, then run `motions arguments check`.") from None
+        raise MotionsError(f"cannot run the editor '{editor}' (from $EDITOR); the draft {path} was written: "
+                           f"open it yourself, fill it in, then run `motions arguments add {path}`.") from None
     if proc.returncode != 0:
-        raise MotionsError(f"the editor '{editor}' stopped with code {proc.returncode}; {path} is kept as it is: "
-                           "finish it, then run `motions arguments check`.")
-
-
-def match_file_to_id(path: Path) -> Path:
-    """If the id was changed in the editor, rename the file to ``<id>.yaml`` (when free)."""
-    try:
-        data = yamlfiles.load(path.read_text(encoding="utf-8"), path)
-    except (yamlfiles.YamlSyntaxError, OSError, UnicodeDecodeError):
-        return path
-    new_id = data.get("id") if isinstance(data, dict) else None
-    if not isinstance(new_id, str) or not re.match(ID_PATTERN, new_id) or new_id == path.stem:
-        return path
-    target = path.with_name(f"{new_id}.yaml")
-    if target.exists():
-        return path
-    path.rename(target)
-    return target
+        raise MotionsError(f"the editor '{editor}' stopped with code {proc.returncode}; the draft {path} is kept as "
+                           f"it is: finish it, then run `motions arguments add {path}`.")
+    return path.is_file() and path.read_bytes() != before
 
 
 def problems_of(path: Path, library_dir: Path) -> tuple[list[str], list[str]]:
@@ -261,16 +331,6 @@ def problems_of(path: Path, library_dir: Path) -> tuple[list[str], list[str]]:
         return p.startswith(here + ":") or p.startswith(str(path) + ":")
 
     return [e for e in errors if mine(e)], [str(w) for w in lib.warnings if mine(str(w))]
-
-
-def validate_new(path: Path, library_dir: Path) -> list[str]:
-    """Raise LibraryError with every error in the file; return its warnings."""
-    errors, warnings = problems_of(path, library_dir)
-    if errors:
-        n = len(errors)
-        raise LibraryError(errors, header=f"{path} is saved, but has {n} problem{'s' if n != 1 else ''} to fix "
-                                          "(then run `motions arguments check`):")
-    return warnings
 
 
 # --------------------------------------------------------------------------- motions init

@@ -28,7 +28,8 @@ SERIF = "Liberation Serif"
 SANS = "Liberation Sans"
 FIXED = dt.datetime(2026, 11, 28, 12, 0, 0)
 
-#: The default look: style name -> properties (pt sizes, twentieths of a point for spacing).
+#: The default look: style name -> properties (pt sizes, twentieths of a point for spacing;
+#: ``hyphenate`` overrides the role's own setting).
 LOOK: dict[str, dict] = {
     "Motion – nature": dict(size=10, bold=True, caps=True, align="center", font=SANS, color="333333", after=40),
     "Motion – titre": dict(size=17, bold=True, align="center", font=SANS, before=120, after=160),
@@ -48,8 +49,10 @@ LOOK: dict[str, dict] = {
     "Motion – réponse": dict(align="both", left=284),
     "Motion – liste": dict(align="both", left=454, hanging=284, after=40),
     "Motion – tableau": dict(size=9.5, after=0),
-    "Motion – source": dict(size=9.5, after=60, left=340, hanging=340),
-    "Motion – note": dict(size=9, after=0, line=240),
+    # notes and sources as in the PDF (motion.css): ragged, not hyphenated (a
+    # reference cut at a hyphen reads as a different name or address)
+    "Motion – source": dict(size=9.5, after=60, left=340, hanging=340, align="left", hyphenate=False),
+    "Motion – note": dict(size=9, after=0, line=240, align="left", hyphenate=False),
     "Motion – lettre (expéditeur)": dict(after=0),
     "Motion – lettre (destinataire)": dict(after=0, left=4820),
     "Motion – lettre (lieu et date)": dict(before=360, after=360, left=4820),
@@ -142,7 +145,8 @@ def styles_xml() -> str:
         look = LOOK.get(r.style, {})
         out.append(f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id(r.style)}">'
                    f'<w:name w:val="{r.style}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
-                   f"{_ppr(look, keep_next=r.keep_with_next, outline=r.outline, hyphenate=r.hyphenate)}{_rpr(look)}</w:style>")
+                   f"{_ppr(look, keep_next=r.keep_with_next, outline=r.outline, hyphenate=look.get('hyphenate', r.hyphenate))}"
+                   f"{_rpr(look)}</w:style>")
     look = LOOK[RUNNING_STYLE]
     out.append(f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id(RUNNING_STYLE)}">'
                f'<w:name w:val="{RUNNING_STYLE}"/><w:basedOn w:val="Normal"/>'

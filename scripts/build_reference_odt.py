@@ -93,7 +93,8 @@ def build(out: Path) -> None:
             continue
         seen.add(r.style)
         doc.insert_style(paragraph_style(r.style, LOOK.get(r.style, {}), keep_next=r.keep_with_next,
-                                         outline=r.outline, hyphenate=r.hyphenate), automatic=False)
+                                         outline=r.outline, hyphenate=LOOK.get(r.style, {}).get("hyphenate", r.hyphenate)),
+                         automatic=False)
     doc.insert_style(paragraph_style(RUNNING_STYLE, LOOK[RUNNING_STYLE], hyphenate=False), automatic=False)
     doc.insert_style(text_style(NOTE_CALL_STYLE, {"style:text-position": "super 58%"}), automatic=False)
     doc.insert_style(text_style(LINK_STYLE, {"style:text-underline-style": "solid", "style:text-underline-width": "auto",

@@ -279,23 +279,42 @@ def test_a_new_user_writes_an_argument_sees_it_listed_and_finds_it_in_a_motion(t
     assert "Considérant que le contrôle d’accès par reconnaissance faciale" in motion  # typography applied
 
 
-def test_the_scaffold_fails_until_filled_then_validates(tmp_path):
+def test_without_an_editor_the_draft_waits_outside_the_library_until_filled(tmp_path):
+    """`arguments new` with no $EDITOR: the empty draft breaks nothing; `arguments add` checks it and moves it in."""
     lib = copy_root(ROOTS / "small", tmp_path / "lib")
     result = run("--library", lib, "arguments", "new", "--id", "a-remplir", env={"EDITOR": "", "VISUAL": ""})
-    path = lib / "arguments" / "mes-arguments" / "a-remplir.yaml"
-    assert "Fill it in" in result.output and path.is_file()
-    check = run("--library", lib, "arguments", "check", ok=False)
-    assert check.exit_code == 5
+    draft = lib / "drafts" / "a-remplir.yaml"
+    assert draft.is_file() and not (lib / "arguments" / "mes-arguments" / "a-remplir.yaml").exists()
+    assert "No editor is set" in result.output and "motions arguments add lib/drafts/a-remplir.yaml" in result.output
+    assert "export EDITOR=" in result.output
+    run("--library", lib, "arguments", "check")  # the library still loads: the draft is not part of it
+    run("--library", lib, "generate", "Villejuif", "--format", "txt", "-o", tmp_path / "o")
+    added = run("--library", lib, "arguments", "add", draft, ok=False)
+    assert added.exit_code == 5 and "it stays a draft" in added.output
     for field in ("title", "themes", "short", "considerant", "paragraph"):
-        line = next(i for i, x in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        line = next(i for i, x in enumerate(draft.read_text(encoding="utf-8").splitlines(), 1)
                     if x.startswith(field + ":"))
-        assert f"{path}:{line}: {field}:" in check.output, field
-    # the same file, filled in by hand
+        assert f"{draft}:{line}: {field}:" in added.output, field
+    assert draft.is_file() and not (lib / "arguments" / "mes-arguments" / "a-remplir.yaml").exists()
+    run("--library", lib, "arguments", "check")  # still fine after the refused add
+    # the same draft, filled in by hand, then added
     fill = editor(tmp_path, **{k: v for k, v in filled("a-remplir").items() if k != "id"})
     import subprocess
 
-    subprocess.run(fill.split() + [str(path)], check=True)
+    subprocess.run(fill.split() + [str(draft)], check=True)
+    run("--library", lib, "arguments", "add", draft)
+    placed = lib / "arguments" / "biometrie" / "a-remplir.yaml"  # the folder of its first theme
+    assert placed.is_file() and not draft.exists()
+    assert placed.read_text(encoding="utf-8").splitlines()[0].endswith("$schema=../../schema/argument.schema.json")
     run("--library", lib, "arguments", "check")
+
+
+def test_a_draft_left_unchanged_in_the_editor_is_removed(tmp_path):
+    lib = copy_root(ROOTS / "small", tmp_path / "lib")
+    result = run("--library", lib, "arguments", "new", "--id", "pas-touche", env={"EDITOR": "true"})
+    assert "left unchanged" in result.output
+    assert not (lib / "drafts" / "pas-touche.yaml").exists()
+    assert not list((lib / "arguments").rglob("pas-touche.yaml"))
 
 
 def test_a_new_rebuttal_needs_its_objection_filled(tmp_path):
@@ -303,12 +322,13 @@ def test_a_new_rebuttal_needs_its_objection_filled(tmp_path):
     fields = {k: v for k, v in filled("reponse-gratuit").items() if k != "id"}
     result = run("--library", lib, "arguments", "new", "--id", "reponse-gratuit", "--kind", "rebuttal",
                  env={"EDITOR": editor(tmp_path, **fields)}, ok=False)
-    path = lib / "arguments/objections/reponse-gratuit.yaml"
+    path = lib / "drafts/reponse-gratuit.yaml"
     assert result.exit_code == 5 and "a rebuttal needs an 'objection'" in result.output
     fields = {"objection": ">-\n  « C'est gratuit : l'entreprise nous le prête. »"}
     import subprocess
 
     subprocess.run(editor(tmp_path, **fields).split() + [str(path)], check=True)
+    run("--library", lib, "arguments", "add", path)
     run("--library", lib, "arguments", "check")
     listed = run("--library", lib, "arguments", "list", "--kind", "rebuttal").stdout
     assert "reponse-gratuit  rebuttal" in listed
@@ -319,8 +339,8 @@ def test_new_renames_the_file_when_the_id_is_changed_in_the_editor(tmp_path):
     env = {"EDITOR": editor(tmp_path, **filled("portiques-ecoles"))}
     result = run("--library", lib, "arguments", "new", "--theme", "biometrie", env=env)
     assert (lib / "arguments/biometrie/portiques-ecoles.yaml").is_file()
-    assert not (lib / "arguments/biometrie/nouvel-argument.yaml").exists()
-    assert "Renamed to" in result.output
+    assert not list(lib.rglob("nouvel-argument.yaml"))
+    assert "arguments/biometrie/portiques-ecoles.yaml is valid" in result.output
 
 
 def test_new_reports_the_problems_left_after_editing_with_file_and_line(tmp_path):
@@ -330,9 +350,10 @@ def test_new_reports_the_problems_left_after_editing_with_file_and_line(tmp_path
     fields["short"] = ">-\n  Une forme courte qui cite une clé inconnue [@nulle-part, p. 3]."
     result = run("--library", lib, "arguments", "new", "--id", "mal-remplie", "--theme", "biometrie",
                  env={"EDITOR": editor(tmp_path, **fields)}, ok=False)
-    path = lib / "arguments/biometrie/mal-remplie.yaml"
+    path = lib / "drafts/mal-remplie.yaml"
     lines = path.read_text(encoding="utf-8").splitlines()
     assert result.exit_code == 5 and path.is_file()  # saved, never lost
+    assert not (lib / "arguments/biometrie/mal-remplie.yaml").exists()  # and the library is not broken
     assert f"{path}:{lines.index('considerant: >-') + 1}: the considérant must begin" in result.output
     assert f"{path}:{lines.index('short: >-') + 1}: short: unknown source key '@nulle-part'" in result.output
 
@@ -361,7 +382,7 @@ def test_a_broken_editor_leaves_the_file_and_says_so(tmp_path):
     lib = copy_root(ROOTS / "small", tmp_path / "lib")
     result = run("--library", lib, "arguments", "new", "--id", "x-y", env={"EDITOR": "false"}, ok=False)
     assert result.exit_code == 1 and "stopped with code 1" in result.output
-    assert (lib / "arguments/mes-arguments/x-y.yaml").is_file()
+    assert (lib / "drafts/x-y.yaml").is_file() and "motions arguments add" in result.output
     result = run("--library", lib, "arguments", "new", "--id", "x-z", env={"EDITOR": "/no/such/editor"}, ok=False)
     assert result.exit_code == 1 and "cannot run the editor" in result.output
 

@@ -222,10 +222,12 @@ def test_panel_flyers_render_and_read_back(resources, tmp_path, query, fmt, prin
     reader = PdfReader(str(path))
     (trim, pages) = SIZES[(fmt, print_shop)]
     assert len(reader.pages) == pages
-    bleed = 6 if print_shop else 0
+    sheet = 20 if print_shop else 0  # 3 mm of bleed and the crop marks beyond, 10 mm each side
     for page in reader.pages:
         assert box_mm(page.trimbox) == trim
-        assert box_mm(page.mediabox) == (trim[0] + bleed, trim[1] + bleed)
+        assert box_mm(page.mediabox) == (trim[0] + sheet, trim[1] + sheet)
+        if print_shop:
+            assert box_mm(page.bleedbox) == (trim[0] + 6, trim[1] + 6)
     text = norm(pdf_text(path))
     assert norm(A_FORMS[query]) in text
     for point in points(doc):

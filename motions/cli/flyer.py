@@ -8,7 +8,7 @@ import click
 
 from ..log import warn
 from .options import (
-    commune_argument, date_options, facts_option, group_option, load_facts, motion_option, output_options,
+    TEXT, commune_argument, date_options, facts_option, group_option, load_facts, motion_option, output_options,
     overseas_option, pass_state, resolve_commune, selection_options, session_date, split_ids,
 )
 
@@ -29,16 +29,16 @@ def _layout_deprecated(ctx, param, value):
 @click.option("--format", "-f", "old_layout", type=click.Choice(["a5", "a6x4", "a4"]), default=None, hidden=True,
               callback=_layout_deprecated)
 @date_options
-@click.option("--place", metavar="TEXT", help="Where the session takes place.")
-@click.option("--contact", metavar="TEXT", help="How to reach the group (e-mail, phone, address).")
-@click.option("--url", metavar="URL", help="Web page the QR code points to.")
+@click.option("--place", metavar="TEXT", type=TEXT, help="Where the session takes place.")
+@click.option("--contact", metavar="TEXT", type=TEXT, help="How to reach the group (e-mail, phone, address).")
+@click.option("--url", metavar="URL", type=TEXT, help="Web page the QR code points to.")
 @group_option
-@click.option("--printer", metavar="TEXT",
+@click.option("--printer", metavar="TEXT", type=TEXT,
               help="Who printed the flyer, with their address, as the press law asks (loi du 29 juillet 1881, "
                    "art. 3): a print shop's « Imprimerie X, 1 rue Y, 75000 Paris », or « nos soins – Collectif X, "
                    "1 rue Y, 94800 Villejuif » if you print it yourselves. Default: « Imprimé par nos soins » and "
                    "the group's name.")
-@click.option("--headline", metavar="TEXT",
+@click.option("--headline", metavar="TEXT", type=TEXT,
               help="Your own headline; {a} is « à Villejuif », {de} « de Villejuif », {commune} the name.")
 @facts_option
 @click.option("--logo", "logo", type=click.Path(dir_okay=False),

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import click
 
-from ..errors import LibraryError
+from ..errors import LibraryError, OutputError
+from .options import TEXT
 
 _LIBRARY_OPTION = click.option(
     "--library", "library_dir", metavar="DIR", type=click.Path(file_okay=False),
@@ -49,8 +51,8 @@ def arguments() -> None:
 
 
 @arguments.command("list")
-@click.option("--theme", "-t", metavar="THEME", help="Only this theme (see arguments/themes.yaml).")
-@click.option("--search", "-s", metavar="TEXT", help="Words to find in the id, title or text (accents and case ignored).")
+@click.option("--theme", "-t", metavar="THEME", type=TEXT, help="Only this theme (see arguments/themes.yaml).")
+@click.option("--search", "-s", metavar="TEXT", type=TEXT, help="Words to find in the id, title or text (accents and case ignored).")
 @click.option("--kind", type=click.Choice(["argument", "rebuttal"]), help="Only arguments, or only rebuttals.")
 @click.pass_obj
 def list_command(obj, theme, search, kind) -> None:
@@ -79,33 +81,63 @@ def show_command(obj, arg_id) -> None:
 
 
 @arguments.command("new")
-@click.option("--id", "arg_id", metavar="ID", help="The new argument's id (lowercase, hyphens); "
+@click.option("--id", "arg_id", metavar="ID", type=TEXT, help="The new argument's id (lowercase, hyphens); "
               "the id of a shipped argument copies it into your library, to replace it there.")
-@click.option("--theme", "-t", metavar="THEME", help="Its theme (and folder).")
+@click.option("--theme", "-t", metavar="THEME", type=TEXT, help="Its theme (and folder).")
 @click.option("--kind", type=click.Choice(["argument", "rebuttal"]), default="argument", show_default=True)
 @_LIBRARY_OPTION
-@click.option("--edit/--no-edit", default=True, show_default=True, help="Open $EDITOR on the new file, then check it.")
+@click.option("--edit/--no-edit", default=True, show_default=True,
+              help="Open $EDITOR on the new draft, then check it and add it to the library.")
 @click.pass_obj
 def new_command(obj, arg_id, theme, kind, library_dir, edit) -> None:
-    """Write a new argument file in your library, open it in $EDITOR, then check it."""
+    """Write a new argument as a draft (drafts/ID.yaml), open it in $EDITOR, then check it and add it.
+
+    A draft is never read by the other commands: your library keeps working
+    while you write it. `motions arguments add DRAFT` adds a draft you filled
+    in yourself."""
     from ..library_tools import display_path
-    from ..scaffold import match_file_to_id, new_argument, open_in_editor, validate_new
+    from ..scaffold import new_argument, open_in_editor
 
     made = new_argument(_library_dir(obj, library_dir), arg_id, theme=theme, kind=kind)
-    click.echo(f"Wrote {display_path(made.path)}")
+    draft = display_path(made.path)
+    click.echo(f"Wrote the draft {draft}")
     if made.copied_from:
-        click.echo(f"  a copy of {display_path(made.copied_from)}: in your library, yours replaces it.")
+        click.echo(f"  a copy of {display_path(made.copied_from)}: once added, yours replaces it in your library.")
     editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
     if not (edit and editor):
-        click.echo("Fill it in (every field has a comment), then run `motions arguments check`.")
+        why = "" if not edit else "No editor is set (the EDITOR and VISUAL variables are empty), so none was opened. "
+        click.echo(f"{why}Open {draft} in a text editor, fill in every field (each has a comment), save it, then run\n"
+                   f"  motions arguments add {draft}\n"
+                   f"which checks it and moves it to {display_path(made.target)}. Until then the draft is not part "
+                   "of your library, and every other command works as before."
+                   + ("\nTo have motions open your editor next time: export EDITOR=nano (or your editor's command)."
+                      if edit else ""))
         return
-    open_in_editor(made.path, editor)
-    path = match_file_to_id(made.path)
-    if path != made.path:
-        click.echo(f"Renamed to {display_path(path)} (the file is named after the id).")
-    for w in validate_new(path, made.library):
+    if not open_in_editor(made.path, editor):
+        made.path.unlink()
+        click.echo("The draft was left unchanged: it is removed, nothing was added.")
+        return
+    _add(made.path, made.library)
+
+
+@arguments.command("add")
+@click.argument("draft", type=click.Path(dir_okay=False))
+@_LIBRARY_OPTION
+@click.pass_obj
+def add_command(obj, draft, library_dir) -> None:
+    """Check a draft written by `motions arguments new` and move it into arguments/<theme>/."""
+    _add(Path(draft), _library_dir(obj, library_dir))
+
+
+def _add(draft: Path, library_dir) -> None:
+    from ..library_tools import display_path
+    from ..scaffold import add_draft
+
+    path, warnings = add_draft(draft, library_dir)
+    for w in warnings:
         _warn(w)
-    click.echo(f"{display_path(path)} is valid. See it with `motions arguments show {path.stem}`.")
+    click.echo(f"{display_path(path)} is valid and part of your library. "
+               f"See it with `motions arguments show {path.stem}`.")
 
 
 @click.command("check")
@@ -251,5 +283,23 @@ def schema(output):
     if output:
         atomic_write(Path(output), text.encode())
         click.echo(output)
-    else:
+        return
+    try:
         click.echo(text, nl=False)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _silence_stdout()
+        raise OutputError(f"cannot write the schema to standard output ({exc.strerror or exc}); "
+                          "free some space, or write it to a file with --output FILE.") from None
+
+
+def _silence_stdout() -> None:
+    """After a failed write to standard output, point it at /dev/null so that
+    Python's own flush at exit does not fail a second time, with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -60,6 +60,33 @@ class State:
 pass_state = click.make_pass_decorator(State, ensure=True)
 
 
+class Utf8Text(click.ParamType):
+    """Free text from the command line, refused with a sentence when it is not UTF-8.
+
+    Python hands bytes that are not UTF-8 over as "surrogate escapes" (one
+    lone surrogate per byte, PEP 383); they would pass every check and fail
+    much later, when a writer encodes the text (an internal error, exit 70).
+    File paths are not of this type: on Linux a file name may be any bytes.
+    """
+
+    name = "text"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "surrogateescape")
+        bad = [ch for ch in str(value) if "\udc80" <= ch <= "\udcff"]
+        if bad:
+            option = param.opts[0] if param is not None and param.opts else "a value"
+            raise UsageError(
+                f"{option}: the text is not valid UTF-8 (byte 0x{ord(bad[0]) - 0xDC00:02X}); type it again, or set "
+                "your terminal to UTF-8 (e.g. export LANG=C.UTF-8) or use the command from a UTF-8 file.")
+        return value
+
+
+#: The type of every free-text option.
+TEXT = Utf8Text()
+
+
 def parse_date(value: str | None, option: str = "--date") -> dt.date | None:
     if not value:
         return None
@@ -85,7 +112,7 @@ def commune_argument(f):
 
 
 def motion_option(f):
-    return click.option("--motion", "-m", "motion_id", default="biometrie", show_default=True,
+    return click.option("--motion", "-m", "motion_id", default="biometrie", show_default=True, type=TEXT,
                         help="Motion template id (see `motions list`).")(f)
 
 
@@ -97,12 +124,12 @@ def facts_option(f):
 def date_options(f):
     f = click.option("--session-date", "old_session_date", metavar="YYYY-MM-DD", hidden=True,
                      callback=_deprecated("--session-date", "--date"))(f)
-    return click.option("--date", "session_date", metavar="YYYY-MM-DD",
+    return click.option("--date", "session_date", metavar="YYYY-MM-DD", type=TEXT,
                         help="Date of the council session (deadlines are computed from it).")(f)
 
 
 def group_option(f):
-    return click.option("--group", metavar="NAME", help="The presenting group, e.g. « Villejuif en commun ».")(f)
+    return click.option("--group", metavar="NAME", type=TEXT, help="The presenting group, e.g. « Villejuif en commun ».")(f)
 
 
 def output_options(f):
@@ -113,8 +140,8 @@ def output_options(f):
 
 
 def selection_options(f):
-    f = click.option("--theme", "themes", multiple=True, help="Draw arguments from this theme (repeatable).")(f)
-    return click.option("--arguments", "-a", "argument_ids", metavar="ID,...",
+    f = click.option("--theme", "themes", multiple=True, type=TEXT, help="Draw arguments from this theme (repeatable).")(f)
+    return click.option("--arguments", "-a", "argument_ids", metavar="ID,...", type=TEXT,
                         help="Use exactly these arguments, in this order.")(f)
 
 

@@ -24,6 +24,8 @@ from ..log import warn
 from . import WriterOptions, missing_resources
 from .html import inline_html
 from .pdf import html_to_pdf
+from .logo import cmyk_data_uri, load_logo, png_data_uri
+from .pdf_finish import PrintMarks
 
 MIN_ARGUMENTS = 3
 
@@ -33,7 +35,6 @@ SCALES = (1.0, 0.95, 0.9, 0.85)
 PX_TO_MM = 25.4 / 96
 #: Tolerance for rounding in the layout, in CSS px.
 _EPSILON = 0.5
-LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp")
 
 
 @dataclass(frozen=True)
@@ -104,41 +105,6 @@ def qr_data_uri(payload: str) -> str:
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def check_logo(path: Path) -> Path:
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise UsageError(f"{path}: no such logo file; give a PNG, JPEG or SVG image.")
-    if path.suffix.lower() not in LOGO_SUFFIXES:
-        raise UsageError(f"{path}: a logo must be a PNG, JPEG, GIF, WebP or SVG image.")
-    return path.resolve()
-
-
-def _cmyk_logo_uri(path: Path, icc: Path) -> str:
-    """A raster logo converted to the print profile's CMYK, for PDF/X (which
-    holds no RGB). Transparency is flattened on white."""
-    from PIL import Image, ImageCms
-
-    img = Image.open(path)
-    if img.mode in ("RGBA", "LA", "P"):
-        img = img.convert("RGBA")
-        flat = Image.new("RGB", img.size, (255, 255, 255))
-        flat.paste(img, mask=img.getchannel("A"))
-        img = flat
-    if img.mode == "L":
-        return _data_uri(img, "PNG")
-    if img.mode != "CMYK":
-        img = ImageCms.profileToProfile(img.convert("RGB"), ImageCms.createProfile("sRGB"), str(icc),
-                                        outputMode="CMYK")
-    return _data_uri(img, "JPEG")
-
-
-def _data_uri(img, fmt: str) -> str:
-    buf = io.BytesIO()
-    img.save(buf, format=fmt, **({"quality": 95} if fmt == "JPEG" else {}))
-    mime = "image/jpeg" if fmt == "JPEG" else "image/png"
-    return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 # --------------------------------------------------------------------------- fit check
@@ -279,10 +245,17 @@ def flyer_html(document: Document, resources, fmt: Format, *, print_shop: bool =
     return render(resources.html_env(), TEMPLATE, {
         "doc": document, "flyer": info, "fmt": fmt.name, "print_shop": print_shop,
         "fit": {side: f"{value:.3f}" for side, value in (scale or {"recto": 1.0, "verso": 1.0}).items()},
-        "qr": qr, "logo": logo_uri, "icc_url": icc_url,
+        "qr": qr, "logo": logo_uri, "logo_alt": logo_alt(info), "icc_url": icc_url,
         "created": resources.now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "sheets": duplex_sheets() if fmt.name == "a6x4" else None,
     })
+
+
+def logo_alt(parts: dict) -> str:
+    """The logo's text for screen readers (PDF/UA wants one on every figure):
+    the group it stands for, when known."""
+    group = plain_text(parts["group"]).strip() if parts.get("group") else ""
+    return f"Logo : {group}" if group else "Logo du groupe"
 
 
 def stylesheets(fmt: Format, print_shop: bool, pdfx: bool) -> list[str]:
@@ -309,15 +282,12 @@ def render_flyer(document: Document, resources, fmt_name: str, options: WriterOp
         icc_url = icc.as_uri()
         pdfx = "pdf/x-1a"
     if logo is not None:
-        logo = check_logo(logo)
-        if pdfx and logo.suffix.lower() == ".svg":
-            raise UsageError(f"{logo}: PDF/X cannot hold an SVG logo as WeasyPrint draws it (in RGB, with "
-                             "transparency); give a PNG or JPEG logo, or leave out --icc.")
-        if pdfx:
-            logo_uri = _cmyk_logo_uri(logo, icc)
-        else:
-            extra_roots.append(logo.parent)
-            logo_uri = logo.as_uri()
+        # pixels, never a file: the renderer is not allowed the logo's folder (see logo.py)
+        def build():
+            image = load_logo(logo)
+            return cmyk_data_uri(image, icc) if pdfx else png_data_uri(image)
+        key = ("logo", str(Path(logo).expanduser().resolve()), _mtime(logo), str(icc) if pdfx else None)
+        logo_uri = resources.memo(key, build)
     sheets = stylesheets(fmt, print_shop, bool(pdfx))
     pdf_options = {"cache": resources.memo("weasyprint:images", dict)}
     if pdfx:
@@ -343,7 +313,8 @@ def render_flyer(document: Document, resources, fmt_name: str, options: WriterOp
                               logo_uri=logo_uri, icc_url=icc_url)
             try:
                 data = html_to_pdf(html, resources, sheets, variant=variant, extra_roots=extra_roots,
-                                   inspect=check, **pdf_options)
+                                   inspect=check, print_marks=PrintMarks() if print_shop else None,
+                                   **pdf_options)
             except _DoesNotFit as exc:
                 last_failure = exc.layout
                 if not _step_down(step, exc.layout):
@@ -438,6 +409,13 @@ def _fit_message(document: Document, fmt: Format, layout: Layout | None, explici
         extra = " (the back lists each argument's sources) or shorten --place and --contact"
     return (f"the flyer does not fit the {fmt.label} format, even set at {floor} % of its size with "
             f"{len(points)} arguments: {what}. To make it fit, {how}{extra}.")
+
+
+def _mtime(path) -> int:
+    try:
+        return Path(path).expanduser().stat().st_mtime_ns
+    except OSError:
+        return 0  # load_logo says what is wrong
 
 
 def _check_icc(path: Path) -> Path:

@@ -72,7 +72,7 @@ class _Inlines:
         if self.footnotes == "inline":
             return f'<span class="footnote">{self.render(note.content)}</span>'
         n = note.number
-        return (f'<sup class="note-call"><a href="#note-{n}" id="call-{n}" '
+        return (f'<sup class="note-call"><a href="#note-{n}" id="call-{n}" role="doc-noteref" '
                 f'aria-label="note {n}">{n}</a></sup>')
 
 
@@ -97,7 +97,7 @@ def body_html(document: Document, footnotes: str = "end") -> str:
         if notes:
             out.append('<section class="notes" role="doc-endnotes"><h2 class="heading">Notes</h2><ol>')
             for note in notes:
-                back = f' <a href="#call-{note.number}" class="back" aria-label="retour au texte">↩</a>'
+                back = f' <a href="#call-{note.number}" class="back" role="doc-backlink" aria-label="retour au texte">↩</a>'
                 out.append(f'<li id="note-{note.number}" value="{note.number}">{r.render(note.content)}{back}</li>')
             out.append("</ol></section>")
     return "\n".join(out)

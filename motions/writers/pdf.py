@@ -18,6 +18,7 @@ from ..document import Document
 from ..errors import SystemDependencyError, UsageError
 from . import missing_resources
 from .html import PAGE_TEMPLATE, STYLESHEET, page
+from .pdf_finish import finisher
 
 #: The PDF variants a user may ask for (WeasyPrint's names).
 VARIANTS = ("pdf/ua-1", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4u", "none")
@@ -67,8 +68,11 @@ def fetcher_for(resources, extra_roots=()):
 
 
 def html_to_pdf(html: str, resources, stylesheets: list[str], *, variant: str | None = "pdf/ua-1",
-                extra_roots=(), inspect=None, **options) -> bytes:
+                extra_roots=(), inspect=None, print_marks=None, **options) -> bytes:
     """Render HTML with the given stylesheets (template-relative paths).
+
+    ``print_marks`` (a :class:`~motions.writers.pdf_finish.PrintMarks`) sets a
+    print shop's boxes and draws crop marks outside the bleed.
 
     ``inspect``, if given, is called with WeasyPrint's laid-out document before
     the PDF is written: it may check the layout and raise to stop there.
@@ -91,7 +95,8 @@ def html_to_pdf(html: str, resources, stylesheets: list[str], *, variant: str | 
         stylesheets=sheets, font_config=font_config(resources), **options)
     if inspect is not None:
         inspect(document)
-    pdf = document.write_pdf(**options)
+    tagged = bool(options.get("pdf_tags"))
+    pdf = document.write_pdf(finisher=finisher(variant, tagged, print_marks), **options)
     for url in fetcher.refused:
         logging.getLogger("motions").warning(
             f"refused to load {url}: only files of the library may be used (no network, no other files)")
