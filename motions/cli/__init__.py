@@ -55,11 +55,11 @@ def cli(ctx, library, strict, debug):
 
 
 def _register() -> None:
-    from . import batch, communes, documents, facts, flyer, library
+    from . import batch, communes, documents, facts, flyer, library, serve
 
     for command in (documents.generate, documents.explain, documents.list_command, communes.communes,
                     library.check, library.arguments, library.sources, library.init_command, library.schema,
-                    facts.facts, flyer.flyer, batch.batch):
+                    facts.facts, flyer.flyer, batch.batch, serve.serve):
         cli.add_command(command)
 
 
