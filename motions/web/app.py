@@ -47,7 +47,7 @@ from . import catalogue
 from .communes import INDEX
 from .rendering import RenderCache
 
-LOG = logging.getLogger("motions.web")
+LOG = logging.getLogger("motions_web")  # the server's log, apart from the "motions" warnings channel
 LOCAL_UPLOAD_BYTES = 4 * 1024 * 1024  # a Zotero export of a few thousand entries
 HOSTED_UPLOAD_BYTES = 128 * 1024  # a saved draft is a few kilobytes
 

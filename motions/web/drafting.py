@@ -121,9 +121,22 @@ def _alternatives(arg, pool) -> list[tuple[str, str]]:
 
 
 def _bodies(comp) -> tuple[list[Addressee], list[Addressee]]:
-    """The bodies the text's articles address, and the others a vœu may address here."""
+    """The bodies the text's articles address, and the others a vœu may address here.
+
+    An article names its addressee in the template (``{: to=epci}``); for
+    templates that do not yet, a body counts as addressed when an article that
+    asks (``lever == "ask"``) names it in its text."""
+    from ..document import plain_text
+
     regime = comp.regime
-    keys = list(dict.fromkeys(a.addressee for a in comp.motion.articles() if a.addressee))
+    articles = comp.motion.articles()
+    keys = list(dict.fromkeys(a.addressee for a in articles if a.addressee))
+    asking = " ".join(_fold(plain_text(p.inlines)) for a in articles if a.lever == "ask" for p in a.blocks)
+    for key, body in regime.bodies.items():
+        if key not in keys and _bare(body.name) and _bare(body.name) in asking:
+            keys.append(key)
+    if "state" not in keys and "l'etat" in asking:
+        keys.append("state")
     addressed = []
     for key in keys:
         body = regime.bodies.get(key)
@@ -131,10 +144,21 @@ def _bodies(comp) -> tuple[list[Addressee], list[Addressee]]:
             addressed.append(Addressee(body.name, body.decides, body.confidence == "likely"))
         else:
             addressed.append(Addressee(STANDING_FR.get(key, key)))
-    named = {a.name for a in addressed}
     others = [Addressee(b.name, b.decides, b.confidence == "likely") for k, b in regime.bodies.items()
-              if b.name not in named and k not in keys]
+              if k not in keys]
     return addressed, others
+
+
+def _fold(text: str) -> str:
+    from ..library_tools import fold
+
+    return fold(text)
+
+
+def _bare(name: str) -> str:
+    """« la Métropole du Grand Paris » -> "metropole du grand paris" (folded, without its article)."""
+    folded = _fold(name)
+    return re.sub(r"^(?:la |le |les |l')", "", folded)
 
 
 # --------------------------------------------------------------------------- changing the selection

@@ -163,8 +163,10 @@ def _inner(annotation):
 
 def _kind(annotation) -> tuple[str, tuple]:
     """The input kind of a leaf field, and its choices."""
-    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
-    base = args[0] if len(args) == 1 else annotation
+    base = annotation
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        base = args[0] if len(args) == 1 else annotation
     origin = typing.get_origin(base)
     if origin is list:
         item = typing.get_args(base)[0]
@@ -184,7 +186,9 @@ def label_of(parent: str, name: str) -> tuple[str, str]:
 def leaf_fields(model: type[BaseModel]) -> list[tuple[str, str, tuple]]:
     """(name, kind, choices) of the fields of a sub-model, in the model's order."""
     out = []
-    for name, info in model.model_fields.items():
+    names = sorted(model.model_fields, key=lambda n: n in ("source", "date"))  # the fact first, its source last
+    for name in names:
+        info = model.model_fields[name]
         kind, choices = _kind(info.annotation)
         if kind == "bool":
             choices = BOOL_CHOICES

@@ -60,6 +60,11 @@ def fact_name(name: str) -> str:
     return FACT_NAMES_FR.get(name, name)
 
 
+def majuscule(text: str) -> str:
+    """The first letter in capitals, the rest untouched (Jinja's capitalize lowers it)."""
+    return text[:1].upper() + text[1:]
+
+
 def install(app) -> None:
-    for f in (milliers, date_fr, forme, extract, condition_fr, fact_name):
+    for f in (milliers, date_fr, forme, extract, condition_fr, fact_name, majuscule):
         app.add_template_filter(f)
