@@ -238,8 +238,11 @@ def test_a_render_is_cached_by_its_inputs(app, client):
     query = "commune=94076&motion=biometrie&f.session.date=2027-01-15"
     _download(client, f"/telecharger/texte.docx?{query}")
     renders, hits = cache.renders, cache.hits
-    _download(client, f"/telecharger/dossier.docx?{query}")  # the same render gave both files
+    _download(client, f"/telecharger/texte.docx?{query}")
     assert (cache.renders, cache.hits) == (renders, hits + 1)
+    _download(client, f"/telecharger/dossier.docx?{query}")  # the dossier is its own file
+    assert cache.renders == renders + 1
+    renders = cache.renders
     _download(client, f"/telecharger/texte.docx?{query}&f.group.name=Autre")
     assert cache.renders == renders + 1
 

@@ -31,7 +31,7 @@ class SuggestionIndex:
     """Name keys of every commune and arrondissement, sorted, for prefix search."""
 
     def __init__(self):
-        self._rows: list[tuple[str, int, str]] | None = None
+        self._rows: list[tuple[str, int, str, bool]] | None = None  # key, population, INSEE, the name itself
         self._keys: list[str] = []
         self._lock = threading.Lock()
 
@@ -41,10 +41,12 @@ class SuggestionIndex:
                 return
             rows = []
             for c in communes.all_communes(None):
-                keys = {communes.name_key(c.name), communes.name_key(c.nom_sans_article)}
+                own = communes.name_key(c.name)
+                keys = {communes.name_key(c.nom_sans_article)}
                 if c.is_arrondissement:
                     keys.add(communes.name_key(c.display_name))
-                rows += [(k, c.population, c.insee) for k in keys if k]
+                rows.append((own, c.population, c.insee, True))
+                rows += [(k, c.population, c.insee, False) for k in keys - {own} if k]
             rows.sort()
             self._keys = [r[0] for r in rows]
             self._rows = rows
@@ -56,7 +58,7 @@ class SuggestionIndex:
         lo = bisect.bisect_left(self._keys, key)
         hi = bisect.bisect_left(self._keys, key + "\uffff")
         rows = self._rows[lo:hi]
-        exact = sorted((r for r in rows if r[0] == key), key=lambda r: -r[1])
+        exact = sorted((r for r in rows if r[0] == key and r[3]), key=lambda r: -r[1])  # « Saint » is not « Le Saint »
         best = heapq.nlargest(limit + len(exact), rows, key=lambda r: r[1])
         out: list[str] = []
         for r in exact + best:

@@ -25,6 +25,7 @@ from .. import api
 from ..compose import Options
 from ..facts import Facts
 from ..writers import WriterOptions
+from ..writers import get as get_writer
 from .state import Draft
 
 PDF_LOCK = threading.Lock()
@@ -91,24 +92,31 @@ class Download:
     media_type: str
 
 
-def motion_request(draft: Draft, facts: Facts, fmt: str) -> api.Request:
-    return api.Request(draft.place, draft.motion, facts, Options(arguments=draft.arguments), (fmt,), dossier=True)
+def motion_request(draft: Draft, facts: Facts, fmt: str, dossier: bool = False) -> api.Request:
+    return api.Request(draft.place, draft.motion, facts, Options(arguments=draft.arguments), (fmt,), dossier=dossier)
 
 
 def document(draft: Draft, facts: Facts, resources, cache: RenderCache, which: str, fmt: str) -> Download:
-    """The motion (``texte``) or its dossier in one format."""
-    request = motion_request(draft, facts, fmt)
-    key = "doc:" + api.inputs_digest(request, resources)
+    """The motion (``texte``) or its dossier in one format. Only the asked
+    document is written: a motion's PDF alone is a third of the pair's time."""
+    request = motion_request(draft, facts, fmt, dossier=which == "dossier")
+    key = f"{which}:" + api.inputs_digest(request, resources)
+    motion_name, dossier_name = api.output_names(draft.place, draft.motion, fmt, True)
+    name = motion_name if which == "texte" else dossier_name
+
+    def write():
+        if which == "texte":
+            return api.render(request, resources).files
+        comp = api.compose(request, resources)
+        return {name: get_writer(fmt).write(comp.dossier, resources, request.writer_options)}
 
     def build():
         if fmt == "pdf":
             with PDF_LOCK:
-                return api.render(request, resources).files
-        return api.render(request, resources).files
+                return write()
+        return write()
 
     files = cache.get(key, build)
-    motion_name, dossier_name = api.output_names(draft.place, draft.motion, fmt, True)
-    name = motion_name if which == "texte" else dossier_name
     return Download(name, files[name], MEDIA_TYPES[fmt])
 
 
