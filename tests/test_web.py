@@ -21,6 +21,7 @@ pytest.importorskip("flask")
 
 from motions.web import create_app  # noqa: E402
 from motions.web import facts_form  # noqa: E402
+from motions.typography import french  # noqa: E402
 from motions.web.state import Draft, from_json, to_json  # noqa: E402
 
 VILLEJUIF = "/projet?commune=94076&motion=biometrie"
@@ -93,7 +94,7 @@ def test_a_misspelt_name_is_answered_with_the_nearest(client):
 def test_the_catalogue_has_a_french_description_of_every_motion(client, shipped_lib):
     page = text_of(client.get("/textes?commune=94076"))
     for motion in shipped_lib.motions.values():
-        assert motion.meta.title in page
+        assert french(motion.meta.title) in page
         from motions.web.catalogue import DESCRIPTIONS_FR
 
         assert motion.meta.id in DESCRIPTIONS_FR and DESCRIPTIONS_FR[motion.meta.id][:40] in page
@@ -401,7 +402,7 @@ NEW_ARGUMENT = {
 def test_library_pages_show_every_form_and_its_sources(client, shipped_lib):
     page = text_of(client.get("/bibliotheque/argument/visage-inalterable"))
     entry = shipped_lib.arguments["visage-inalterable"]
-    assert entry.argument.title in page
+    assert french(entry.argument.title) in page
     for label in ("Forme courte (tract)", "Considérant (texte voté)", "Paragraphe (exposé des motifs)"):
         assert label in page
     assert 'id="source-1"' in page and 'href="#source-1"' in page

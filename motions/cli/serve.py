@@ -30,8 +30,11 @@ from .options import pass_state
               help="Open the page in the default web browser once the server is ready.")
 @click.option("--url-prefix", default="", metavar="PATH",
               help="Behind a reverse proxy that serves the application under a path, e.g. /motions.")
+@click.option("--proxy", "proxy", metavar="ADDRESS", default=None,
+              help="Behind a reverse proxy (nginx) at ADDRESS, e.g. 127.0.0.1: trust its X-Forwarded-For, "
+                   "-Proto and -Host headers (and no one else's).")
 @pass_state
-def serve(state, host, port, threads, read_only, open_browser, url_prefix):
+def serve(state, host, port, threads, read_only, open_browser, url_prefix, proxy):
     """Start the web application (in French) on this computer and print its address."""
     import logging
 
@@ -40,14 +43,25 @@ def serve(state, host, port, threads, read_only, open_browser, url_prefix):
     from ..web import create_app
 
     resources = state.resources()
+    if not read_only and resources.library.user_root is None:
+        # the arguments written in the browser on an earlier run, when no library folder was given
+        from ..library import LIBRARY_MARKER
+        from ..web.app import default_edit_dir
+
+        if (default_edit_dir() / LIBRARY_MARKER).is_file():
+            state.library_dir, state._resources = str(default_edit_dir()), None
+            resources = state.resources()
     app = create_app(resources, read_only=read_only)
     edit_dir = app.extensions["motions"].edit_dir
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("weasyprint", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
+    proxy_settings = {"trusted_proxy": proxy, "trusted_proxy_count": 1,
+                      "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"}} \
+        if proxy else {}
     server = create_server(app, host=host, port=port, threads=threads, url_prefix=url_prefix or "",
                            ident="motions", clear_untrusted_proxy_headers=True,
-                           max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 64 * 1024)
+                           max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 64 * 1024, **proxy_settings)
     bound = server.effective_port
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{'[' + shown + ']' if ':' in shown else shown}:{bound}{url_prefix or ''}/"

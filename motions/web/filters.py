@@ -34,7 +34,7 @@ def date_fr(day) -> str:
 
 def forme(entry, name: str) -> str:
     """An argument's form as a reader sees it, citations left out."""
-    return inline.plain(entry.forms.get(name, ()))
+    return typo(inline.plain(entry.forms.get(name, ())))
 
 
 def extract(key, mapping) -> str:
@@ -65,6 +65,13 @@ def majuscule(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def typo(text: str) -> str:
+    """French typography (apostrophes, spaces before « ; : ! ? »), as the documents have it."""
+    from ..typography import french
+
+    return french(text or "")
+
+
 def install(app) -> None:
-    for f in (milliers, date_fr, forme, extract, condition_fr, fact_name, majuscule):
+    for f in (milliers, date_fr, forme, extract, condition_fr, fact_name, majuscule, typo):
         app.add_template_filter(f)

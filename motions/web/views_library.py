@@ -16,6 +16,7 @@ from .. import inline
 from ..bibliography import format_full
 from ..document import Cite, Emph, Strong, Text, plain_text
 from ..errors import MotionsError
+from ..typography import french
 from ..library_tools import cited, find_arguments, fold
 from . import library_edit
 from .app import context
@@ -46,7 +47,7 @@ def form_html(entry, form: str, numbers: dict) -> Markup:
         out = []
         for node in nodes:
             if isinstance(node, Text):
-                out.append(str(escape(node.text)))
+                out.append(str(escape(french(node.text))))
             elif isinstance(node, Emph):
                 out.append(f"<em>{render(node.children)}</em>")
             elif isinstance(node, Strong):
@@ -90,8 +91,27 @@ def show(arg_id: str):
     forms = [(label, form_html(entry, name, numbers), len(inline.plain(entry.forms.get(name, ()))),
               len(inline.plain(entry.forms.get(name, ())).split())) for name, label in FORMS]
     mine = _is_mine(entry)
+    usage = [lib.motions[m].meta.title for m in lib.usage().get(arg_id, []) if m in lib.motions]
     return render_template("argument.html", entry=entry, arg=entry.argument, forms=forms, sources=sources,
-                           themes=lib.themes, usage=lib.usage().get(arg_id, []), mine=mine)
+                           themes=lib.themes, usage=usage, mine=mine, places=_places(entry.argument.place))
+
+
+def _places(place) -> list[str]:
+    """Where a local argument is used, in words: « Villejuif (94) », « département 94 »."""
+    from .. import communes
+
+    if place is None:
+        return []
+    out = []
+    for code in place.communes:
+        try:
+            out.append(communes.get(code).label)
+        except KeyError:
+            out.append(f"commune {code}")
+    out += [f"intercommunalité {code}" for code in place.epci]
+    out += [f"département {code}" for code in place.departements]
+    out += [f"région {code}" for code in place.regions]
+    return out
 
 
 def _is_mine(entry) -> bool:
