@@ -114,7 +114,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visitors", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads (motions serve --threads)")
+    parser.add_argument("--threads", type=int, default=32, help="waitress worker threads (motions serve --threads)")
     args = parser.parse_args()
     proc, base = start_server(args.threads)
     try:

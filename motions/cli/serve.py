@@ -21,7 +21,7 @@ from .options import pass_state
               help="Address to listen on. The default is this computer only; 0.0.0.0 opens it to the network.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")
-@click.option("--threads", default=16, show_default=True, type=click.IntRange(1, 128),
+@click.option("--threads", default=32, show_default=True, type=click.IntRange(1, 128),
               help="Worker threads (requests served at once). PDFs are laid out one at a time; a thread "
                    "waiting for its turn costs little, and the others keep answering pages.")
 @click.option("--read-only", is_flag=True,
