@@ -83,6 +83,8 @@ class MotionMeta(BaseModel):
     id: str = Field(pattern=ID_PATTERN)
     title: str
     description: str = Field(description="One line for `motions list`.")
+    description_fr: str | None = Field(
+        default=None, description="The same in French, for the web application's catalogue.")
     kind: Literal["voeu", "deliberation", "mixte"]
     themes: list[str] = Field(default_factory=list)
     arguments: list[str] = Field(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -51,6 +52,7 @@ class Resources:
     now: dt.datetime = field(default_factory=fixed_now)
     cache_dir: Path | None = None
     _memo: dict = field(default_factory=dict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
     @property
     def template_dirs(self) -> list[Path]:
@@ -65,11 +67,27 @@ class Resources:
         """Pickled for a spawned worker: the library travels, the built things are rebuilt there."""
         return {"library": self.library, "now": self.now, "cache_dir": self.cache_dir, "_memo": {}}
 
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
     def memo(self, key, build: Callable):
-        """The value built once for ``key`` in this Resources."""
-        if key not in self._memo:
-            self._memo[key] = build()
-        return self._memo[key]
+        """The value built once for ``key`` in this Resources.
+
+        Safe across threads (the web server shares one Resources between
+        waitress's worker threads): without the lock, two first requests would
+        both build the same value (a WeasyPrint font configuration, a Jinja
+        environment: hundreds of milliseconds each) and could use two different
+        objects for one key. The lock is re-entrant because a build may ask for
+        another memoised value (the HTML environment, the stylesheets' fonts)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = build()
+            return self._memo[key]
 
     @property
     def communes(self):

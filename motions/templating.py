@@ -18,6 +18,7 @@ one.
 from __future__ import annotations
 
 import operator
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -74,7 +75,22 @@ class BoundedEnvironment(SandboxedEnvironment):
     """The sandbox, plus a deadline and refusal of huge repetitions."""
 
     intercepted_binops = frozenset(["*", "**"])
-    deadline: float = 0.0
+
+    @property
+    def deadline(self) -> float:
+        """This thread's deadline: the web server renders with one environment in
+        several threads at once, and one render's end must not lift another's bound."""
+        return getattr(self._deadlines(), "value", 0.0)
+
+    @deadline.setter
+    def deadline(self, value: float) -> None:
+        self._deadlines().value = value
+
+    def _deadlines(self):
+        local = self.__dict__.get("_deadline_local")
+        if local is None:
+            local = self.__dict__.setdefault("_deadline_local", threading.local())
+        return local
 
     def call_binop(self, context, operator_name, left, right):
         if operator_name == "**":

@@ -55,11 +55,11 @@ def cli(ctx, library, strict, debug):
 
 
 def _register() -> None:
-    from . import batch, communes, documents, facts, flyer, kit, library
+    from . import batch, communes, documents, facts, flyer, kit, library, serve
 
     for command in (documents.generate, documents.explain, documents.list_command, communes.communes,
                     library.check, library.arguments, library.sources, library.init_command, library.schema,
-                    facts.facts, flyer.flyer, kit.kit, batch.batch):
+                    facts.facts, flyer.flyer, kit.kit, batch.batch, serve.serve):
         cli.add_command(command)
 
 
