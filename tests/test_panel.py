@@ -26,7 +26,7 @@ def norm(text: str) -> str:
     return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
 
 #: The templates rewritten by lever so far (the others join as they are).
-MOTIONS = ["biometrie"]
+MOTIONS = ["biometrie", "controle-citoyen", "ville-numerique"]
 
 #: query -> options; one commune per regime of the issue's panel.
 PANEL = {
@@ -205,3 +205,60 @@ def test_security_and_deterrence_are_answered_by_default(compositions, shipped_r
     answered = {a for e in comp.selection.chosen for a in e.argument.answers}
     assert {"securite", "dissuasion"} <= answered or not comp.selection.unanswered
     assert not comp.selection.unanswered
+
+
+# -- the motions rewritten by lever after biometrie ----------------------------------
+
+BY_LEVER = ["controle-citoyen", "ville-numerique"]
+
+
+def text_of(doc) -> str:
+    return norm(" ".join(plain_text(p.inlines) for p in doc.paragraphs()))
+
+
+@pytest.mark.warns("Paris Centre is the sector")
+@pytest.mark.parametrize("motion", BY_LEVER)
+def test_by_lever_regimes(compositions, motion):
+    strasbourg = compositions("Strasbourg", motion)
+    assert "cgct-l2121-29" not in cite_keys(strasbourg.motion)
+    assert "mayor" in addressees(strasbourg.motion)  # the mayor heads the police locale there too
+    paris = addressees(compositions("Paris", motion).motion)
+    assert all("autorité de police" not in paris[k] for k in paris if k == "mayor")
+    assert paris.get("prefet", "Que le préfet de police").startswith("Que le préfet de police")
+    for query in ("Lyon 3e", "Marseille 13e", "Paris Centre"):
+        doc = compositions(query, motion).motion
+        assert all(a.lever == "ask" for a in doc.articles()), (query, motion)
+        assert "conseil" in addressees(doc), (query, motion)
+    assert "des 13e et 14e arrondissements de Marseille" in text_of(compositions("Marseille 13e", motion).motion)
+    lyon = addressees(compositions("Lyon 3e", motion).motion)
+    assert lyon["metropole-lyon"].startswith("Que la Métropole de Lyon") and "Sytral" in lyon["transport"]
+    small, city = compositions("Rochefourchat", motion), compositions("Dijon", motion)
+    assert len(small.motion.articles()) < len(city.motion.articles())
+    assert "ccp-l6" in cite_keys(city.motion) and "ccp-l6" not in cite_keys(small.motion)
+    assert {"cgct-l2122-22", "cgct-l2122-23"} <= cite_keys(city.motion)
+
+
+@pytest.mark.warns("Paris Centre is the sector")
+@pytest.mark.parametrize("motion", BY_LEVER)
+def test_by_lever_answers_and_count(compositions, motion):
+    for query in ("Villejuif", "Strasbourg", "Paris", "Lyon 3e", "Mamoudzou"):
+        comp = compositions(query, motion)
+        assert not comp.selection.unanswered, (query, motion)
+        n = len(comp.motion.paragraphs("considerant"))
+        assert 6 <= n <= 8, (query, motion, n)
+
+
+@pytest.mark.warns("Paris Centre is the sector")
+@pytest.mark.parametrize("motion", MOTIONS)
+def test_san_francisco_never_without_its_2024_amendment(compositions, motion):
+    for query in PANEL:
+        keys = cite_keys(compositions(query, motion).motion)
+        if "san-francisco-2019-ordinance" in keys:
+            assert "sf-2024-prop-e" in keys, (query, motion)
+
+
+def test_ville_numerique_quotes_the_cnil_foreword_not_a_blog(compositions):
+    doc = compositions("Villejuif", "ville-numerique").motion
+    text = text_of(doc)
+    assert "laminer" not in text
+    assert "déjà dépassés" in text and "falque-pierrotin-2017-avant-propos" in cite_keys(doc)
