@@ -39,7 +39,7 @@ def _request(state, commune, motion_id, facts_file, argument_ids, themes, new_da
 @click.command("generate")
 @commune_argument
 @motion_option
-@click.option("--format", "-f", "formats", default="docx,pdf", show_default=True,
+@click.option("--format", "-f", "formats", default="docx,odt,pdf", show_default=True,
               help="Comma-separated: docx, odt, pdf, html, txt.")
 @output_options
 @date_options
