@@ -25,8 +25,8 @@ def norm(text: str) -> str:
     """One space for any run of spaces (non-breaking ones included)."""
     return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
 
-#: The templates rewritten by lever so far (the others join as they are).
-MOTIONS = ["biometrie", "controle-citoyen", "ville-numerique"]
+#: Every shipped motion template.
+MOTIONS = ["biometrie", "vsa", "capteurs-sonores", "controle-citoyen", "ville-numerique"]
 
 #: query -> options; one commune per regime of the issue's panel.
 PANEL = {
@@ -262,3 +262,94 @@ def test_ville_numerique_quotes_the_cnil_foreword_not_a_blog(compositions):
     text = text_of(doc)
     assert "laminer" not in text
     assert "déjà dépassés" in text and "falque-pierrotin-2017-avant-propos" in cite_keys(doc)
+
+
+# -- the motions on algorithmic video-surveillance and on sound sensors, by lever -----
+
+LEVER_MOTIONS = ["vsa", "capteurs-sonores"]
+
+
+def asked_all(doc) -> dict[str, list[str]]:
+    """addressee key -> the texts of every vœu article addressed to it."""
+    out: dict[str, list[str]] = {}
+    for article in doc.articles():
+        if article.addressee:
+            out.setdefault(article.addressee, []).append(norm(" ".join(
+                plain_text(p.inlines) for p in article.blocks if isinstance(p, Paragraph))))
+    return out
+
+
+def voted_text(doc) -> str:
+    return norm(" ".join(plain_text(b.inlines) for b in doc.section("text").blocks if isinstance(b, Paragraph))
+                + " " + " ".join(plain_text(p.inlines) for a in doc.articles() for p in a.blocks))
+
+
+@pytest.mark.warns("Paris Centre is the sector")
+@pytest.mark.parametrize("motion", LEVER_MOTIONS)
+def test_lever_motions_name_the_right_authority_in_each_regime(compositions, motion):
+    for query in ("Lyon 3e", "Marseille 13e", "Paris Centre"):
+        doc = compositions(query, motion).motion
+        articles = doc.articles()
+        assert all(a.lever == "ask" for a in articles), (query, motion)
+        assert norm(plain_text(articles[0].blocks[0].inlines)).startswith("Au sens du présent vœu"), query
+        assert {"conseil", "maire"} <= set(asked_all(doc)), (query, motion)
+    paris = asked_all(compositions("Paris", motion).motion)
+    assert all(t.startswith("Que le préfet de police") for t in paris["prefet"])
+    assert not any("autorité de police" in t for t in paris.get("mayor", []))
+    for query in ("Strasbourg", "Villejuif", "Ajaccio"):  # local law or common law: the mayor holds the police
+        assert any("en sa qualité d’autorité de police" in t for t in asked_all(compositions(query, motion).motion)["mayor"]), query
+
+
+@pytest.mark.parametrize("motion", LEVER_MOTIONS)
+def test_lever_motions_define_their_scope_and_handle_contracts(compositions, motion):
+    doc = compositions("Villejuif", motion).motion
+    definition = norm(plain_text(doc.articles()[0].blocks[0].inlines))
+    assert definition.startswith("Au sens de la présente délibération")
+    assert "à des fins de surveillance, de détection ou d’alerte" in definition and "N’en relèvent pas" in definition
+    outside = {"vsa": ["comptage", "visionnage", "plaques d’immatriculation"],
+               "capteurs-sonores": ["sonomètres", "boucles d’induction magnétique", "interphones",
+                                    "bornes d’appel d’urgence", "sonorisation"]}[motion]
+    assert all(word in definition for word in outside), definition
+    assert "ccp-l6" in cite_keys(doc)
+    assert any("résiliation pour motif d’intérêt général" in t and "non-renouvellement" in t
+               for t in asked_all(doc)["mayor"])
+
+
+@pytest.mark.warns("Paris Centre is the sector")
+@pytest.mark.parametrize("motion", LEVER_MOTIONS)
+def test_lever_motions_hold_whatever_became_of_the_2030_law(compositions, motion):
+    for query in ("Villejuif", "Paris", "Paris Centre", "Saint-Pierre (975)"):
+        text = voted_text(compositions(query, motion).motion).lower()
+        for uncertain in ("vérifi", "saisine", "déféré", "2027", "contrairement à l’idée", " nous "):
+            assert uncertain not in text, (query, motion, uncertain)
+    if motion == "vsa":
+        asked = asked_all(compositions("Villejuif", motion).motion)
+        assert "expérimentation prévue par la loi" in asked["prefet"][0]
+
+
+@pytest.mark.parametrize("motion", LEVER_MOTIONS)
+def test_lever_motions_count_and_answer(compositions, motion):
+    for query in ("Villejuif", "Dijon", "Toulouse", "Strasbourg"):
+        n = len(compositions(query, motion).motion.paragraphs("considerant"))
+        assert 6 <= n <= 8, (query, motion, n)
+    for query in ("Villejuif", "Paris", "Lyon 3e", "Mamoudzou", "Saint-Pierre (975)", "Rochefourchat"):
+        comp = compositions(query, motion)
+        answered = {a for e in comp.selection.chosen for a in e.argument.answers}
+        assert {"securite", "dissuasion"} <= answered, (query, motion)
+    small, city = compositions("Rochefourchat", motion), compositions("Dijon", motion)
+    assert len(small.motion.paragraphs("considerant")) < len(city.motion.paragraphs("considerant"))
+    assert len(small.motion.articles()) < len(city.motion.articles())
+
+
+def test_nice_tells_its_own_school_cameras_story_and_saint_etienne_its_microphones(compositions):
+    nice = compositions("Nice", "vsa")
+    chosen = [e.argument.id for e in nice.selection.chosen]
+    assert "nice-cameras-augmentees-ecoles-2025" in chosen
+    assert "ce-2026-analyse-algorithmique-non-autorisee" not in chosen  # the same point, told by Nice itself
+    assert "nice-cameras-augmentees-ecoles-2025" not in [e.argument.id for e in compositions("Dijon", "vsa").selection.chosen]
+    etienne = compositions("Saint-Étienne", "capteurs-sonores")
+    text = norm(" ".join(plain_text(p.inlines) for p in etienne.motion.paragraphs())).lower()
+    assert "aucun micro n’a donc été installé" in text
+    assert "micros installés" not in text and "capteurs installés dans le quartier" not in text
+    ids = [e.argument.id for e in etienne.selection.chosen]
+    assert "technopolice-experimentations-sonores" not in ids  # same point as the commune's own story
