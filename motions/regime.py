@@ -151,6 +151,7 @@ class Regime:
     data_protection: DataProtection
     bodies: dict[str, Body] = field(default_factory=dict)  # addressable by a vœu: "epci", "transport"...
     can_deliberate: bool = True  # False for arrondissement councils: vœux only
+    members_table_deliberations: bool = True  # False where councillors may table only vœux (Paris)
     small: bool = False  # a small commune: the short vœu
     commune_nouvelle: tuple[str, ...] = ()  # names of its communes déléguées, when it has some
     checks: tuple[Check, ...] = ()  # points to check before tabling (dossier)
@@ -168,9 +169,10 @@ class Regime:
 
     @property
     def mayor_holds_police(self) -> bool:
-        """Is the mayor (of the commune, under common or local law) the
-        police authority? Not in Paris, where the préfet de police is."""
-        return self.police_authority.id.startswith("maire")
+        """Is the mayor of this council's commune (under common or local law)
+        its police authority? Not in Paris, where the préfet de police is, nor
+        for an arrondissement council, whose city's mayor is."""
+        return self.police_authority.id in ("maire", "maire-droit-local")
 
     @property
     def the_council(self) -> str:
@@ -199,7 +201,7 @@ class Regime:
         found = {"deliberation": self.can_deliberate, "cgct-common": self.id not in self._OWN_COUNCIL_LAW,
                  "cgct-police": self.id != "alsace-moselle",
                  "rgpd": dp.rgpd, "directive": dp.directive, "ai-act": dp.ai_act, "csi": dp.csi,
-                 "fr-law": self.id not in self._OWN_STATUTE_LAW}
+                 "fr-law": self.id not in self._OWN_STATUTE_LAW, "mayor-police": self.mayor_holds_police}
         return frozenset(k for k, v in found.items() if v)
 
     def describe(self) -> list[str]:

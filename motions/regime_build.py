@@ -396,6 +396,7 @@ def _record(commune, spec, rules, ctx, population, population_note, extra_bodies
         data_protection=_data_protection(spec, rules, ctx),
         bodies=bodies,
         can_deliberate=bool(spec["voeu"]["can_deliberate"]),
+        members_table_deliberations=bool(spec["voeu"].get("members_table_deliberations", True)),
         small=commune.kind == "commune" and population < SMALL_COMMUNE_BELOW,
         commune_nouvelle=tuple(name for _, name in deleguees),
         checks=_checks(spec, rules, ctx, population, ri, commune),

@@ -37,7 +37,7 @@ FACT_NAMES = (
 CommuneFeature = Literal["epci", "ept", "metropole"]
 #: What the regime of a commune offers (``motions.regime.Regime.features``).
 RegimeFeature = Literal["deliberation", "cgct-common", "cgct-police", "rgpd", "directive", "ai-act", "csi",
-                        "fr-law"]
+                        "fr-law", "mayor-police"]
 Zone = Literal["metro", "drom", "com"]
 
 

@@ -99,7 +99,11 @@ def test_paris_names_the_prefet_de_police_and_the_right_act_recipient(compositio
     assert doc.running_head == "Ville de Paris"
     assert "Conseil de Paris de Paris" not in text and "préfet de Paris" not in text.replace(
         "préfet de la région d’Île-de-France, préfet de Paris", "")
-    assert "transmise au préfet de la région d’Île-de-France, préfet de Paris" in text
+    # councillors table vœux only: the council's decisions are asked of the maire de Paris
+    first = doc.articles()[0]
+    assert first.addressee == "mayor" and norm(plain_text(first.blocks[0].inlines)).startswith(
+        "Que le maire de Paris soumette au Conseil de Paris")
+    assert comp.regime.act_recipient.name == "le préfet de la région d'Île-de-France, préfet de Paris"
     asked = addressees(doc)
     assert asked["prefet"].startswith("Que le préfet de police")
     assert "mayor" not in asked or "autorité de police" not in asked["mayor"]

@@ -450,8 +450,8 @@ def test_saint_denis_de_la_reunion(index):
 def test_mamoudzou(index):
     r = regime(index, "97611")
     assert r.id == "drom" and "Mayotte" in r.label
-    assert r.bodies["collectivite"].name == "la collectivité de Mayotte"  # right before and after the new name
-    assert r.bodies["collectivite"].de == "de la collectivité de Mayotte"
+    assert r.bodies["collectivite"].name == "le Département-Région de Mayotte"
+    assert r.bodies["collectivite"].de == "du Département-Région de Mayotte"
     assert "departement" not in r.bodies and "region" not in r.bodies
     assert r.act_recipient.name == "le préfet de Mayotte"
     assert "2017" in r.population_note

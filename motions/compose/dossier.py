@@ -32,7 +32,7 @@ def compose_dossier(resources, commune, regime, motion, facts, options, selectio
     session = options.date or facts.session.date
     law_checked = min(motion.meta.law_checked, regime.law_checked)
     reference_day = session or today
-    rebuttals = relevant_rebuttals(lib, motion.meta, commune, regime)
+    rebuttals = relevant_rebuttals(lib, motion.meta, commune, regime, facts)
     context = {
         "commune": commune,
         "regime": markup(regime),
@@ -67,12 +67,13 @@ def compose_dossier(resources, commune, regime, motion, facts, options, selectio
 MAX_REBUTTALS = 10
 
 
-def relevant_rebuttals(lib, meta, commune, regime) -> list:
+def relevant_rebuttals(lib, meta, commune, regime, facts=None) -> list:
     """The answers to objections that concern this motion, here: those
     answering the objections the motion names first, then those sharing one
     of its themes; never one local to another place, nor one citing a text
     that does not apply in this regime."""
-    from .select import inapplicable_source, is_here
+    from ..facts import Facts
+    from .select import condition_holds, inapplicable_source, is_here
 
     wanted, themes = set(meta.answers), set(meta.themes)
     scored = []
@@ -80,7 +81,8 @@ def relevant_rebuttals(lib, meta, commune, regime) -> list:
         arg = entry.argument
         if arg.kind != "rebuttal" or (arg.place is not None and not is_here(entry, commune)):
             continue
-        if inapplicable_source(lib, entry, regime):
+        if inapplicable_source(lib, entry, regime) or not condition_holds(arg.applies_when, commune,
+                                                                          facts or Facts(), regime)[0]:
             continue
         if set(arg.answers) & wanted:
             scored.append((0, order, arg))
@@ -111,9 +113,11 @@ def _deadlines(regime, session: dt.date | None) -> dict:
     if session is None or conv is None:
         return out
     out["latest_convocation"] = deadlines.latest_convocation(session, conv.days)
-    out["request_by"] = out["latest_convocation"] - dt.timedelta(days=1)
+    earliest = out["latest_convocation"]
     if conv.practice_days:
-        out["practice_convocation"] = deadlines.latest_convocation(session, conv.practice_days)
+        # the known practice sends the convocation earlier: a request must arrive before it
+        out["practice_convocation"] = earliest = deadlines.latest_convocation(session, conv.practice_days)
+    out["request_by"] = earliest - dt.timedelta(days=1)
     return out
 
 

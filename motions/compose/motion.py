@@ -17,8 +17,10 @@ with attributes: ``{: to=epci}`` names the body a vœu asks (a key of
 
 from __future__ import annotations
 
+import re
+
 from .. import typography
-from ..document import Article, Paragraph, Section
+from ..document import Article, Paragraph, Section, Text, merge_texts, plain_text
 from ..errors import TemplateError
 from .blocks import RawParagraph, raw_blocks
 from .build import blocks_of, paragraph, plain
@@ -48,6 +50,9 @@ def build_sections(rendered: dict, name: str, regime, kind: str, decisions: list
         decisions.append(decide("(dispositif)", False, "deliberation-dropped"))
         deliberation = []
     voeu = _articles(raw("voeu"), "ask", regime, f"{where} (block voeu)")
+    if deliberation and not regime.members_table_deliberations:
+        voeu = [_decisions_as_a_request(deliberation, regime)] + voeu
+        deliberation = []
     kind = _kind(kind, bool(deliberation), bool(voeu), regime)
     header = [plain(KIND_LABELS[kind], "kind"), paragraph(title_raw[0].text, "title", where) if title_raw else plain("", "title")]
     header += blocks_of(raw("subtitle"), "subtitle", f"{where} (block subtitle)")
@@ -76,6 +81,34 @@ def build_sections(rendered: dict, name: str, regime, kind: str, decisions: list
     if signature:
         sections.append(Section("signature", None, tuple(signature)))
     return sections, kind, title
+
+
+_EXECUTION = re.compile(r"\bchargée? de l[’']exécution\b")
+#: « au sens de l'article 1er » once the articles have become numbered dispositions.
+_ARTICLE_ONE = re.compile(r"de l[’']article 1er\b")
+
+
+def _decisions_as_a_request(articles, regime) -> tuple[str, str, Paragraph]:
+    """Where councillors may table only vœux (Paris), the council's own
+    decisions become one vœu asking the chair to submit them as a projet de
+    délibération: « Que le maire de Paris soumette au Conseil de Paris … un
+    projet de délibération reprenant les dispositions suivantes : 1° … ; 2° … ».
+    The execution clause goes: it belongs to the délibération to come."""
+    from ..templating import FILTERS
+
+    kept = [para for _, _, para in articles if not _EXECUTION.search(plain_text(para.inlines))]
+    inlines: list = [Text(f"Que {regime.chair} soumette {FILTERS['a_article'](regime.council)}, à l’une de ses "
+                          "prochaines séances, un projet de délibération reprenant les dispositions suivantes : ")]
+    for i, para in enumerate(kept, 1):
+        body = [Text(_ARTICLE_ONE.sub("du 1°", n.text)) if isinstance(n, Text) else n for n in para.inlines]
+        last = body[-1] if body else None
+        end = " ;" if i < len(kept) else "."
+        if isinstance(last, Text):
+            body[-1] = Text(last.text.rstrip().rstrip(".") + end)
+        else:
+            body.append(Text(end))
+        inlines += [Text(("" if i == 1 else " ") + f"{i}°\u00a0")] + body
+    return "ask", "mayor", Paragraph(tuple(merge_texts(inlines)), "article-body")
 
 
 def _articles(raw, lever: str, regime, where: str) -> list[tuple[str, str | None, Paragraph]]:

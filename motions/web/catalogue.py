@@ -1,9 +1,8 @@
 """French words the web pages need that the library does not give in French.
 
 The motion templates describe themselves in English (their ``description``
-header is what ``motions list`` prints); the web application shows the French
-description kept here, by motion id, until the headers carry a
-``description_fr``. A motion of a user's library without one shows its
+header is what ``motions list`` prints) and in French (``description_fr``, what
+the web application shows). A motion of a user's library without one shows its
 (French) title only. The library's errors are English sentences for the CLI:
 :func:`error_sentence` gives the French sentence a visitor reads.
 """
@@ -12,23 +11,6 @@ from __future__ import annotations
 
 from .. import errors
 
-DESCRIPTIONS_FR = {
-    "capteurs-sonores": "Pas de micros ni d’analyse automatisée des sons dans l’espace public (le précédent de "
-                        "Saint-Étienne, l’avertissement de la CNIL en 2019) ; les capteurs existants éteints et "
-                        "leurs contrats arrêtés là où ils le permettent ; un vœu à l’intercommunalité, à la "
-                        "métropole et à l’État.",
-    "controle-citoyen": "Sur le modèle des ordonnances CCOPS américaines : aucune nouvelle technologie de "
-                        "surveillance sans étude d’impact publique et vote préalable du conseil, un registre public "
-                        "des dispositifs de la commune (avec la liste des systèmes autorisés par le préfet), un "
-                        "rapport public annuel.",
-    "ville-numerique": "Une charte pour les projets de « ville intelligente » de la commune : aucun traitement "
-                       "biométrique, des données réduites au nécessaire et gardées sous contrôle public, des "
-                       "logiciels libres, aucune vente de données, des décisions prises avec les habitants ; et un "
-                       "examen des projets et contrats en cours.",
-    "vsa": "Aucune analyse algorithmique des images des caméras de la commune, aucun achat de tels logiciels, un "
-           "audit des contrats existants et leur résiliation là où ils le permettent ; un vœu à l’intercommunalité, "
-           "à la métropole, au préfet et à l’État.",
-}
 
 KIND_FR = {"voeu": "vœu", "deliberation": "délibération", "mixte": "délibération et vœu"}
 
@@ -52,8 +34,7 @@ FLYERS = {
 
 def description_fr(motion) -> str:
     """The French description of a motion template (``lib.motions[id]``)."""
-    own = getattr(motion.meta, "description_fr", None)
-    return own or DESCRIPTIONS_FR.get(motion.meta.id, "")
+    return motion.meta.description_fr or ""
 
 
 _SENTENCES = [
