@@ -114,6 +114,28 @@ def overseas_option(f):
                              "read the dossier's points to check).")(f)
 
 
+def pdf_engine_option(default: str | None = None):
+    """``--pdf-engine``: which engine makes the PDFs (Pandoc's option of the same name)."""
+    fallback = "" if default else " Default: WeasyPrint, or Typst when WeasyPrint's system libraries are missing."
+
+    def decorate(f):
+        return click.option("--pdf-engine", "pdf_engine_name", type=click.Choice(["weasyprint", "typst"]),
+                            default=default, show_default=bool(default),
+                            help="weasyprint (restyle with CSS, templates/html/) or typst (several times faster, "
+                                 "restyle templates/typst/)." + fallback)(f)
+    return decorate
+
+
+def pdf_engine(state: State, asked: str | None, formats=("pdf",)) -> str | None:
+    """The engine the PDFs will be made with, decided once before rendering (so
+    that it is part of what an output depends on): None when no PDF is asked."""
+    if "pdf" not in formats:
+        return asked
+    from ..writers.pdf import choose_engine
+
+    return choose_engine(asked, state.resources())
+
+
 def split_ids(value: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.strip() for a in (value or "").split(",") if a.strip()))
 
