@@ -57,6 +57,7 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "flyer-a5": ("motions.writers.flyer", "FlyerA5"),
     "flyer-a6x4": ("motions.writers.flyer", "FlyerA6x4"),
     "flyer-a4": ("motions.writers.flyer", "FlyerA4"),
+    "flyer-typst": ("motions.writers.typst", "TypstFlyerWriter"),  # the flyers through --pdf-engine typst
 }
 
 DOCUMENT_FORMATS = ("docx", "odt", "pdf", "html", "txt")

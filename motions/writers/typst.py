@@ -67,10 +67,11 @@ def _text(text: str) -> str:
 
 
 class _Inlines:
-    """Inlines -> Typst markup; notes as footnotes, or as calls to end notes."""
+    """Inlines -> Typst markup; notes as footnotes ("foot"), calls to end notes
+    ("end"), or left out ("none": the flyer lists its sources apart)."""
 
-    def __init__(self, footnotes: bool):
-        self.footnotes = footnotes
+    def __init__(self, notes: str):
+        self.notes = notes
 
     def render(self, nodes) -> str:
         out = []
@@ -88,9 +89,11 @@ class _Inlines:
         return "".join(out)
 
     def note(self, note: Note) -> str:
-        if self.footnotes:
+        if self.notes == "foot":
             return f"#footnote[{self.render(note.content)}];"
-        return f"#m-note-call({int(note.number)});"
+        if self.notes == "end":
+            return f"#m-note-call({int(note.number)});"
+        return ""
 
 
 def _content(markup: str) -> str:
@@ -101,7 +104,7 @@ def _content(markup: str) -> str:
 
 
 def body_typst(document: Document, footnotes: bool = True) -> str:
-    r = _Inlines(footnotes)
+    r = _Inlines("foot" if footnotes else "end")
     out: list[str] = []
     for section in document.sections:
         _section(section, 1, r, out)
@@ -195,7 +198,7 @@ def compiler(resources, root: Path):
     return resources.memo(("typst:compiler", str(root)), build)
 
 
-def compile_pdf(resources, relative: str, source: str, variant: str | None) -> bytes:
+def compile_pdf(resources, relative: str, source: str, variant: str | None, *, fit_errors: bool = False) -> bytes:
     """Compile ``source`` (which imports the template at ``relative``) to PDF."""
     typst = import_typst()
     path = resources.find(relative)
@@ -208,6 +211,9 @@ def compile_pdf(resources, relative: str, source: str, variant: str | None) -> b
     except typst.TypstError as exc:
         from ..errors import TemplateError
 
+        found = _DOES_NOT_FIT.search(str(getattr(exc, "message", exc))) if fit_errors else None
+        if found:
+            raise _Overflow(found.group(1), float(found.group(2)), float(found.group(3))) from None
         hints = "; ".join(getattr(exc, "hints", None) or [])
         raise TemplateError(f"{path}: Typst cannot typeset this document: {getattr(exc, 'message', exc)}"
                             + (f" ({hints})" if hints else "")
@@ -259,3 +265,130 @@ class TypstWriter:
     def write(self, document: Document, resources, options=None) -> bytes:
         variant = options.pdf_variant if options is not None else "pdf/ua-1"
         return compile_pdf(resources, TEMPLATE, document_typst(document, resources), variant)
+
+
+# --------------------------------------------------------------------------- flyers
+
+
+FLYER_NAMES = ("flyer-document", "flyer")
+#: The Typst template's layouts (a6x4 is four A6 copies a sheet).
+FLYER_LAYOUTS = ("a5", "a6x4", "a4")
+_DOES_NOT_FIT = re.compile(r"motions-does-not-fit:(\w+):(-?[\d.]+):([\d.]+)")
+
+
+def _bytes(data: bytes) -> str:
+    """Binary data (a PNG, a logo) as a Typst bytes literal."""
+    return "bytes((" + ",".join(map(str, data)) + ",))"
+
+
+def _content_or_none(r: _Inlines, inlines) -> str:
+    return _content(r.render(inlines)) if inlines else "none"
+
+
+def flyer_typst(document: Document, resources, layout: str, *, qr: bytes | None, logo: bytes | None) -> str:
+    """The Typst source of a flyer: the template's ``flyer`` called with the document's parts."""
+    from .flyer import SCALES, flyer_parts
+
+    parts = flyer_parts(document)
+    plain = _Inlines("none")  # the flyer lists its sources apart, on the verso
+
+    def actions(value):
+        if not value:
+            return "none"
+        heading, items = value
+        return f"({typst_string(heading or '')}, ({''.join(_content(plain.render(i)) + ', ' for i in items)}))"
+
+    meta = document.metadata
+    args = {
+        "layout": typst_string(layout),
+        "scales": "(" + "".join(f"{s}, " for s in SCALES) + ")",
+        "kicker": _content_or_none(plain, parts["kicker"]),
+        "headline": _content_or_none(plain, parts["headline"]),
+        "points": "(" + "".join(_content(plain.render(p)) + ", " for p in parts["points"]) + ")",
+        "decide": actions(parts["decide"]),
+        "ask": actions(parts["ask"]),
+        "session": _content_or_none(plain, parts["session"]),
+        "group": _content_or_none(plain, parts["group"]),
+        "contact": _content_or_none(plain, parts["contact"]),
+        "url": typst_string(parts["url"]) if parts["url"] else "none",
+        "qr": _bytes(qr) if qr else "none",
+        "logo": _bytes(logo) if logo else "none",
+        "references": _strings(parts["references"]),
+    }
+    call = ", ".join(f"{k}: {v}" for k, v in args.items())
+    return (f'#import "flyer.typ": *\n'
+            f"#show: flyer-document.with(title: {typst_string(meta.title or document.title)}, "
+            f"author: {_strings([meta.author or 'motions'])}, keywords: {_strings(meta.keywords)}, "
+            f"lang: {typst_string(meta.language[:2] or 'fr')})\n"
+            f"#flyer({call})\n")
+
+
+def _qr_png(resources, url: str | None) -> bytes | None:
+    if not url:
+        return None
+    from base64 import b64decode
+
+    from .flyer import qr_data_uri
+
+    uri = resources.memo(("qr", url), lambda: qr_data_uri(url))
+    return b64decode(uri.split(",", 1)[1])
+
+
+def render_flyer(document: Document, resources, layout: str, options) -> bytes:
+    """A flyer through Typst; too long a text loses its last drawn argument, or
+    is refused with the same message as with WeasyPrint."""
+    from ..errors import FitError
+    from ..log import warn
+    from .flyer import FORMATS, MIN_ARGUMENTS, Layout, Overflow, _fit_message, _with_points, check_logo, flyer_parts
+
+    if options.print_shop or options.icc:
+        raise UsageError("--print-shop and --icc (bleed, crop marks, CMYK, PDF/X) need the WeasyPrint engine: "
+                         "leave out --pdf-engine typst.")
+    if layout not in FLYER_LAYOUTS:
+        raise UsageError(f"unknown flyer format '{layout}'; choose a5, a6x4 or a4.")
+    logo = check_logo(options.logo).read_bytes() if options.logo else None
+    qr = _qr_png(resources, flyer_parts(document)["url"])
+    explicit = document.metadata.provenance.get("explicit") == "1"
+    ids = document.metadata.provenance.get("arguments", "").split(",")
+    total = n = len(flyer_parts(document)["points"])
+    fmt = FORMATS[layout]
+    while True:
+        candidate = document if n == total else _with_points(document, n)
+        source = flyer_typst(candidate, resources, layout, qr=qr, logo=logo)
+        try:
+            data = compile_pdf(resources, FLYER_TEMPLATE, source, options.pdf_variant, fit_errors=True)
+        except _Overflow as exc:
+            if explicit or n <= MIN_ARGUMENTS:
+                failure = Layout(pages=fmt.pages, overflows=[Overflow(exc.side, exc.mm, exc.ratio)])
+                raise FitError(_fit_message(candidate, fmt, failure, explicit)) from None
+            n -= 1
+            continue
+        if n < total:
+            warn(f"the flyer holds {n} arguments, not {total}: the text did not fit the {fmt.label} format; "
+                 f"left out: {', '.join(ids[n:])}.")
+        return data
+
+
+class _Overflow(Exception):
+    def __init__(self, side: str, mm: float, ratio: float):
+        super().__init__(side)
+        self.side, self.mm, self.ratio = side, mm, ratio
+
+
+class TypstFlyerWriter:
+    """The three flyer layouts through Typst (``motions flyer --pdf-engine typst``)."""
+
+    name = "flyer-typst"
+    extension = ".pdf"
+    media_type = "application/pdf"
+    resources = (FLYER_TEMPLATE,)
+    kinds = ("flyer",)
+
+    def check(self, template_dirs) -> list[str]:
+        return check_template(template_dirs, FLYER_TEMPLATE, FLYER_NAMES)
+
+    def write(self, document: Document, resources, options=None) -> bytes:
+        from . import WriterOptions
+
+        options = options or WriterOptions()
+        return render_flyer(document, resources, options.extra.get("layout", "a5"), options)
