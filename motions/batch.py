@@ -467,6 +467,9 @@ def _check_parent() -> None:
 def _init_worker(resources: Resources, settings: BatchSettings, warm_insee: str | None, parent: int | None = None) -> None:
     """Runs once in each worker. Forked workers inherit the parent's warm caches;
     spawned ones warm themselves by rendering one document (not written)."""
+    import gc
+
+    gc.enable()  # the CLI turns it off for short runs; a worker renders hundreds of documents
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
     _WORKER["parent"] = parent
@@ -767,6 +770,10 @@ def _render(resources: Resources, settings: BatchSettings, tasks: list[Task], co
 
     context = multiprocessing.get_context(method)
     warm = None if method == "fork" else queue[-1].insee
+    if method == "fork":
+        import gc
+
+        gc.freeze()  # the warm heap, shared with the forked workers: their collections leave it alone
     while queue:
         # One pool renders at most jobs × recycle_after communes, then its workers
         # exit and fresh ones are forked: their memory stays flat (RECYCLE_AFTER).
@@ -815,6 +822,9 @@ def _render(resources: Resources, settings: BatchSettings, tasks: list[Task], co
             raise
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
+            import gc
+
+            gc.collect()  # the pool's threads, queues and pipes hold cycles
 
 
 # --------------------------------------------------------------------------- the index
