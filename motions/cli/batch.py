@@ -73,7 +73,7 @@ class _Bar:
 @overseas_option
 @click.option("--annex/--no-annex", "annex", default=None, help="Add (or leave out) the annex of sources.")
 @click.option("--force", is_flag=True, help="Rebuild every output, even up-to-date ones or ones edited since.")
-@pdf_engine_option(default="typst")
+@pdf_engine_option(default=None, batch=True)
 @pass_state
 def batch(state, motion_id, departement, region, epci, communes_file, all_communes, min_population, formats, dossier,
           out_dir, jobs, facts_dir, session_date, old_session_date, allow_overseas, annex, force, pdf_engine_name):
@@ -101,7 +101,7 @@ def batch(state, motion_id, departement, region, epci, communes_file, all_commun
     settings = BatchSettings(motion_id=motion_id, formats=fmts, out_dir=Path(out_dir), jobs=jobs or 0,
                              facts_dir=Path(facts_dir) if facts_dir else None, force=force, options=options,
                              dossier=dossier,
-                             writer_options=WriterOptions(pdf_engine=pdf_engine(state, pdf_engine_name, fmts)))
+                             writer_options=WriterOptions(pdf_engine=pdf_engine(state, pdf_engine_name, fmts, prefer="typst")))
     try:
         report = run_batch(resources, places, settings, progress=_Bar)
     except Terminated:

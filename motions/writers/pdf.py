@@ -66,6 +66,19 @@ def choose_engine(asked: str | None, resources) -> str:
     return "weasyprint" if weasyprint_starts(resources) else "typst"
 
 
+def restyled_for_weasyprint(resources) -> bool:
+    """True when the user's library restyles WeasyPrint's PDFs (its own
+    templates/html/motion.css) and not Typst's (no templates/typst/motion.typ):
+    the faster engine would silently drop that style."""
+    from .typst import TEMPLATE as TYPST_TEMPLATE
+
+    user = resources.library.user_root
+    if user is None:
+        return False
+    mine = (user / "templates")
+    return (mine / STYLESHEET).is_file() and not (mine / TYPST_TEMPLATE).is_file()
+
+
 def font_config(resources):
     def build():
         from weasyprint.text.fonts import FontConfiguration
