@@ -469,7 +469,7 @@ def _init_worker(resources: Resources, settings: BatchSettings, warm_insee: str 
     spawned ones warm themselves by rendering one document (not written)."""
     import gc
 
-    gc.enable()  # the CLI turns it off for short runs; a worker renders hundreds of documents
+    gc.enable()  # whoever forked us may have had it off; a worker renders hundreds of documents
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
     _WORKER["parent"] = parent

@@ -112,3 +112,11 @@ def test_no_cache_when_motions_no_cache_is_set(tmp_path):
     env = {"XDG_CACHE_HOME": str(cache), "MOTIONS_NO_CACHE": "1"}
     assert run("generate", "Villejuif", "-o", tmp_path / "out", "-f", "docx", env=env).code == 0
     assert not cache.exists()
+
+
+def test_the_collector_stays_on_for_long_commands():
+    from motions.cli import LONG_RUNNING, _command_name
+
+    assert _command_name(["--library", "lib", "--strict", "batch", "--all"]) == "batch"
+    assert _command_name(["generate", "Villejuif"]) == "generate"
+    assert {"batch", "serve"} <= LONG_RUNNING

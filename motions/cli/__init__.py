@@ -86,17 +86,35 @@ def _exit_now(code: int) -> None:
     os._exit(code)
 
 
+#: Commands that run for long (a batch, a server): the garbage collector stays on for them.
+LONG_RUNNING = frozenset({"batch", "serve"})
+
+
+def _command_name(args: list[str]) -> str | None:
+    """The command named on the command line (after the group's own options)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "--library":
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def main(argv=None) -> None:
     """Entry point: run the CLI; every outcome is an exit code and at most a sentence.
 
-    A command is short-lived and keeps what it builds until it ends: the garbage
-    collector, which would walk the library, the templates and the PDF engine's
-    objects again and again for nothing to free, is off for the run (a batch's
-    workers turn it back on: they live long)."""
+    A short command keeps what it builds until it ends: the garbage collector,
+    which would walk the library, the templates and the PDF engine's objects
+    again and again for nothing to free, is off for the run of such a command
+    in its own process (never for a batch or a server, never when ``main`` is
+    called from Python)."""
     whole_process = argv is None
-    if whole_process:
-        gc.disable()
     args = list(argv if argv is not None else sys.argv[1:])
+    if whole_process and _command_name(args) not in LONG_RUNNING:
+        gc.disable()
     debug = "--debug" in args
     printer = log.install(_Printer())
     collector = log.install(log.Collector())
