@@ -326,7 +326,7 @@ def _rss_child(engine: str, n: int, conn) -> None:
 def rss(args, tmp: Path) -> None:
     import multiprocessing
 
-    print(f"\n[rss] one worker's resident memory rendering DOCX+PDF, never recycled (MiB after n documents)")
+    print("\n[rss] one worker's resident memory rendering DOCX+PDF, never recycled (MiB after n documents)")
     ctx = multiprocessing.get_context("spawn")
     for engine in ("typst", "weasyprint"):
         parent, child = ctx.Pipe()
@@ -337,6 +337,14 @@ def rss(args, tmp: Path) -> None:
         points = "  ".join(f"{i}: {kib / 1024:6.1f}" for i, kib in seen)
         growth = (seen[-1][1] - seen[2][1]) / max(1, seen[-1][0] - seen[2][0]) if len(seen) > 2 else 0
         print(f"  {engine:<10} {points}   (+{growth:.1f} KiB per document after 100)")
+
+
+def calibration() -> float:
+    """CPU ms of a fixed piece of pure Python (median of 5): other programs on the
+    machine slow this down too, so it says how loaded the run was."""
+    def work():
+        return sum(i * i for i in range(1_000_000))
+    return med([timed(work)[0] for _ in range(5)])
 
 
 SECTIONS = {"cold": cold, "warm": warm, "flyer": flyer, "batch": batch, "rerun": rerun, "rss": rss}
@@ -355,6 +363,7 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"motions bench, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
           f"load average {load:.1f} at the start, Python {sys.version.split()[0]}")
+    print(f"calibration: a fixed pure-Python loop takes {calibration():.0f} ms of CPU here (compare runs with it)")
     with tempfile.TemporaryDirectory(prefix="motions-bench-") as folder:
         tmp = Path(folder)
         for name in args.only.split(","):

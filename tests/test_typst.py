@@ -15,7 +15,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from motions.writers import WriterOptions, get
 from motions.writers.common import xml_safe
 from motions.writers.typst import MOTION_NAMES, TypstWriter, check_template, document_typst, typst_string
 
-from helpers import ROOT, ROOTS, body_text, compose_for, pdf_text, run
+from helpers import ROOT, body_text, compose_for, pdf_text, run
 
 PANEL = ["Villejuif", "Le Mans", "Marseille 1er", "insee:97411"]
 PANEL_MORE = ["Les Lilas", "L'Haÿ-les-Roses", "La Rochelle (17)", "Amiens"]
