@@ -57,12 +57,19 @@ from .compose import Options
 from .errors import BatchFailed, MotionsError, OutputError, UsageError  # noqa: F401 - BatchFailed re-exported
 from .facts import Facts, load_facts
 from .resources import Resources
+from .writers import WriterOptions
 from .limits import MAX_COMMUNE_LIST_BYTES, read_user_file
 from .output import MANIFEST, Manifest, append_intents, atomic_write, clear_journal, folder_lock, recover, sha256
 
 INDEX_CSV = "index.csv"
 INDEX_JSON = "index.json"
 SAVE_EVERY = 5.0  # seconds between manifest saves during a run
+#: Communes a worker renders before it is replaced by a fresh fork of the warm
+#: parent. The C libraries under WeasyPrint (Pango, HarfBuzz, fontconfig) keep
+#: 15-19 KiB per document that is never returned, and Typst's memoisation grows
+#: too: replacing workers keeps their memory flat over all of France, at the
+#: cost of one fork per this many communes (bench/bench_batch.py measures both).
+RECYCLE_AFTER = 200
 INDEX_FIELDS = ("insee", "commune", "departement", "motion", "format", "path", "sha256", "size", "inputs")
 
 
@@ -91,6 +98,8 @@ class BatchSettings:
     options: Options = field(default_factory=Options)
     dossier: bool = False  # also write each motion's dossier
     start_method: str | None = None  # None: "fork" on Linux (workers start warm), else "spawn"
+    writer_options: WriterOptions = field(default_factory=lambda: WriterOptions(pdf_engine="typst"))
+    recycle_after: int = RECYCLE_AFTER  # communes a worker renders before it is replaced by a fresh one
 
 
 @dataclass(frozen=True)
@@ -302,7 +311,8 @@ def _facts_files(facts_dir: Path | None) -> dict[str, Path]:
 
 
 def request_for(commune, settings: BatchSettings, facts: Facts, formats: tuple[str, ...]):
-    return api.Request(commune, settings.motion_id, facts, settings.options, formats, dossier=settings.dossier)
+    return api.Request(commune, settings.motion_id, facts, settings.options, formats, dossier=settings.dossier,
+                       writer_options=settings.writer_options)
 
 
 def plan(resources: Resources, communes: list, settings: BatchSettings) -> _Plan:
@@ -458,6 +468,9 @@ def _check_parent() -> None:
 def _init_worker(resources: Resources, settings: BatchSettings, warm_insee: str | None, parent: int | None = None) -> None:
     """Runs once in each worker. Forked workers inherit the parent's warm caches;
     spawned ones warm themselves by rendering one document (not written)."""
+    import gc
+
+    gc.enable()  # whoever forked us may have had it off; a worker renders hundreds of documents
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler, inherited by fork
     _WORKER["parent"] = parent
@@ -473,6 +486,30 @@ def _init_worker(resources: Resources, settings: BatchSettings, warm_insee: str 
             render_commune(resources, get(warm_insee, resources.communes), settings, Facts(), settings.formats)
         except Exception:  # noqa: BLE001 - only warming; the real task reports errors
             pass
+
+
+def _uses_typst(resources: Resources, settings: BatchSettings) -> bool:
+    if "pdf" not in settings.formats:
+        return False
+    from .writers.pdf import choose_engine
+
+    return choose_engine(settings.writer_options.pdf_engine, resources) == "typst"
+
+
+def _warm_without_typst(resources: Resources, settings: BatchSettings, task: Task) -> None:
+    """Render one commune's other formats (not written), so that the library, the
+    templates and the writers' skeletons are warm in the workers forked next."""
+    from .communes import get
+
+    others = tuple(f for f in settings.formats if f != "pdf")
+    try:
+        commune = get(task.insee)
+        if others:
+            render_commune(resources, commune, settings, task.facts or Facts(), others)
+        else:
+            api.compose(request_for(commune, settings, task.facts or Facts(), ()), resources)
+    except Exception:  # noqa: BLE001 - only warming; the task itself reports its errors
+        pass
 
 
 def _edited(path: Path, recorded: str | None) -> OutputError:
@@ -710,11 +747,17 @@ def _render(resources: Resources, settings: BatchSettings, tasks: list[Task], co
             report: BatchReport) -> None:
     _WORKER.update(resources=resources, settings=settings)
     queue = list(reversed(tasks))  # pop() from the end: INSEE order
-    # The first document is written here: it warms every cache, which forked workers inherit.
+    method = settings.start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
     started = time.perf_counter()
-    first = queue.pop()
-    collector.add(first, run_task(first))
-    bar.update(1)
+    if jobs > 1 and len(queue) > 1 and method == "fork" and _uses_typst(resources, settings):
+        # Typst starts threads at its first compile, and a process forked from one that
+        # has them hangs: warm every other cache here, and let each worker start Typst.
+        _warm_without_typst(resources, settings, queue[-1])
+    else:
+        # The first document is written here: it warms every cache, which forked workers inherit.
+        first = queue.pop()
+        collector.add(first, run_task(first))
+        bar.update(1)
     report.first_elapsed = time.perf_counter() - started
     if not queue:
         return
@@ -726,17 +769,24 @@ def _render(resources: Resources, settings: BatchSettings, tasks: list[Task], co
         return
     import multiprocessing
 
-    method = settings.start_method or ("fork" if sys.platform.startswith("linux") else "spawn")
     context = multiprocessing.get_context(method)
-    warm = None if method == "fork" else first.insee
+    warm = None if method == "fork" else queue[-1].insee
+    if method == "fork":
+        import gc
+
+        gc.freeze()  # the warm heap, shared with the forked workers: their collections leave it alone
     while queue:
+        # One pool renders at most jobs × recycle_after communes, then its workers
+        # exit and fresh ones are forked: their memory stays flat (RECYCLE_AFTER).
         executor = ProcessPoolExecutor(max_workers=min(jobs, len(queue)), mp_context=context, initializer=_init_worker,
                                        initargs=(resources, settings, warm, os.getpid()))
+        budget = max(1, settings.recycle_after) * min(jobs, len(queue))
         in_flight: dict = {}
         try:
-            while queue or in_flight:
-                while queue and len(in_flight) < 2 * jobs:  # a short queue: bounded memory, prompt Ctrl-C
+            while (queue and budget) or in_flight:
+                while queue and budget and len(in_flight) < 2 * jobs:  # a short queue: bounded memory, prompt Ctrl-C
                     task = queue.pop()
+                    budget -= 1
                     in_flight[executor.submit(run_task, task)] = task
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -773,6 +823,9 @@ def _render(resources: Resources, settings: BatchSettings, tasks: list[Task], co
             raise
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
+            import gc
+
+            gc.collect()  # the pool's threads, queues and pipes hold cycles
 
 
 # --------------------------------------------------------------------------- the index

@@ -10,13 +10,24 @@ worker or the web server stays warm without any module-level cache
 Sphinx keeps such state on ``app``).
 
 The only on-disk cache is :attr:`cache_dir`, in the XDG cache folder, keyed by
-content digest, safe to delete, and off when ``MOTIONS_NO_CACHE`` is set.
+content digest, safe to delete, and off when ``MOTIONS_NO_CACHE`` is set. It
+holds the loaded library (a pickle: loading and checking the library is most
+of a cold run) and the Jinja templates' bytecode. Both are code or data that
+Python executes when it reads them, so they are read only from a folder that
+belongs to the user and that nobody else can write (mode 700), and only from
+files that belong to the user and that nobody else can write
+(:func:`private_folder`, :func:`read_private`); anything else is ignored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
+import logging
 import os
+import stat
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +55,77 @@ def default_cache_dir() -> Path | None:
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "motions"
+
+
+# --------------------------------------------------------------------------- the private cache folder
+
+
+def private_folder(path: Path | None) -> Path | None:
+    """``path``, created if needed (mode 700), if it is a real folder of this
+    user that no one else can write; None (and a warning) otherwise."""
+    if path is None:
+        return None
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()) \
+            or info.st_mode & 0o022:
+        logging.getLogger("motions").warning(
+            f"the cache folder {path} is not used: it must be a folder of yours that others cannot write "
+            f"(chmod 700 {path}), or set MOTIONS_NO_CACHE=1")
+        return None
+    return path
+
+
+def read_private(path: Path) -> bytes | None:
+    """The bytes of a cache file, if it is a regular file of this user that no
+    one else can write (checked on the open file, not on the name); else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o022 or \
+                (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+            return None
+        return f.read()
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a cache file atomically, readable by this user only; a failure
+    (full disk, read-only home) only means no cache."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _private_bytecode_cache(folder: Path):
+    """Jinja's file bytecode cache, reading only private files (see read_private)."""
+    from jinja2 import FileSystemBytecodeCache
+
+    class PrivateBytecodeCache(FileSystemBytecodeCache):
+        def load_bytecode(self, bucket) -> None:
+            data = read_private(Path(self._get_cache_filename(bucket)))
+            if data is not None:
+                bucket.load_bytecode(io.BytesIO(data))
+
+        def dump_bytecode(self, bucket) -> None:
+            buf = io.BytesIO()
+            bucket.write_bytecode(buf)
+            write_private(Path(self._get_cache_filename(bucket)), buf.getvalue())
+
+    return PrivateBytecodeCache(str(folder))
 
 
 @dataclass
@@ -113,7 +195,11 @@ class Resources:
     def text_env(self):
         from .templating import make_environment
 
-        return self.memo("env:text", lambda: make_environment(self.template_dirs, html=False))
+        def build():
+            env = make_environment(self.template_dirs, html=False)
+            env.bytecode_cache = self._bytecode_cache("text")
+            return env
+        return self.memo("env:text", build)
 
     def html_env(self):
         from .templating import make_environment
@@ -122,9 +208,22 @@ class Resources:
             from .writers.html import install_filters
 
             env = make_environment(self.template_dirs, html=True)
+            env.bytecode_cache = self._bytecode_cache("html")
             install_filters(env)
             return env
         return self.memo("env:html", build)
+
+    def _bytecode_cache(self, kind: str):
+        """Compiled templates, per kind of environment (their settings change the
+        code), per motions and Jinja version; Jinja checks each source's digest."""
+        import jinja2
+
+        from . import __version__
+
+        if self.cache_dir is None:
+            return None
+        folder = private_folder(self.cache_dir / f"jinja-{kind}-{__version__}-{jinja2.__version__}")
+        return _private_bytecode_cache(folder) if folder is not None else None
 
     def find(self, relative: str) -> Path:
         """The first template folder's file at ``relative`` (the user's win), never
@@ -145,12 +244,70 @@ class Resources:
 
 def load(library_dir: Path | str | None = None, *, with_cwd: bool = True, shipped_arguments: bool = True,
          cache: bool = True, communes=None) -> Resources:
-    """Load the library and wrap it in a fresh Resources (with ``communes``, a
-    commune index the caller already holds)."""
+    """Load the library (from the cache when nothing it is made of changed) and
+    wrap it in a fresh Resources (with ``communes``, a commune index the caller
+    already holds)."""
     from .library import load_library
 
-    lib = load_library(library_dir, with_cwd=with_cwd, shipped_arguments=shipped_arguments)
-    resources = Resources(lib, cache_dir=default_cache_dir() if cache else None)
+    cache_dir = private_folder(default_cache_dir()) if cache else None
+    key = library_key(library_dir, with_cwd, shipped_arguments) if cache_dir is not None else None
+    lib = _cached_library(cache_dir / f"library-{key}.pickle") if key else None
+    if lib is None:
+        lib = load_library(library_dir, with_cwd=with_cwd, shipped_arguments=shipped_arguments)
+        if key:
+            import pickle
+
+            write_private(cache_dir / f"library-{key}.pickle", pickle.dumps(lib, protocol=pickle.HIGHEST_PROTOCOL))
+    resources = Resources(lib, cache_dir=cache_dir)
     if communes is not None:
         resources._memo["communes"] = communes
     return resources
+
+
+def _cached_library(path: Path):
+    import pickle
+
+    data = read_private(path)
+    if data is None:
+        return None
+    try:
+        lib = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a stale or damaged cache file is only a miss
+        return None
+    return lib if isinstance(lib, Library) else None
+
+
+#: What a loaded library is made of, besides the library folders: the code that
+#: loads and checks it, and its data.
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def library_key(library_dir, with_cwd: bool, shipped_arguments: bool) -> str | None:
+    """The digest of everything a loaded library depends on: the content of every
+    file of its folders, the loader's code and data (their sizes and times), the
+    options, the versions of Python and motions. None if a folder cannot be read."""
+    from . import __version__
+    from .library import find_user_library, shipped_root
+
+    try:
+        roots = [shipped_root()]
+        user = find_user_library(library_dir, None) if (library_dir or with_cwd) else None
+    except LibraryError:
+        return None  # the loader says what is wrong
+    if user is not None and user.resolve() != roots[0].resolve():
+        roots.append(user)
+    h = hashlib.sha256(f"{__version__}\0{sys.version}\0{shipped_arguments}\0".encode())
+    try:
+        for root in roots:
+            h.update(str(root.resolve()).encode() + b"\0")
+            for top in (root / "arguments", root / "templates", root / "motions-library.yaml"):
+                for path in sorted(top.rglob("*")) if top.is_dir() else [top]:
+                    if path.is_file():
+                        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+        for path in sorted(_PACKAGE.rglob("*")):
+            if path.suffix in (".py", ".yaml", ".json") and path.is_file():
+                info = path.stat()
+                h.update(f"{path.relative_to(_PACKAGE)}:{info.st_size}:{info.st_mtime_ns}\0".encode())
+    except OSError:
+        return None
+    return h.hexdigest()[:24]

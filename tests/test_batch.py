@@ -248,7 +248,10 @@ def inputs_hash(lib, commune, facts, options, fmt):
     from motions.api import Request, inputs_digest
     from motions.resources import Resources
 
-    return inputs_digest(Request(commune, "biometrie", facts, options, (fmt,), dossier=False), Resources(lib))
+    from motions.batch import BatchSettings
+
+    return inputs_digest(Request(commune, "biometrie", facts, options, (fmt,), dossier=False,
+                                 writer_options=BatchSettings().writer_options), Resources(lib))
 
 
 def test_fast_hash_is_the_api_inputs_digest(small_lib):

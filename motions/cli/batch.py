@@ -16,7 +16,10 @@ from pathlib import Path
 import click
 
 from ..log import warn as _warn
-from .options import date_options, motion_option, overseas_option, pass_state, session_date as _session_date
+from .options import (
+    date_options, motion_option, overseas_option, pass_state, pdf_engine, pdf_engine_option,
+    session_date as _session_date,
+)
 
 MAX_LISTED_FAILURES = 20
 
@@ -70,9 +73,10 @@ class _Bar:
 @overseas_option
 @click.option("--annex/--no-annex", "annex", default=None, help="Add (or leave out) the annex of sources.")
 @click.option("--force", is_flag=True, help="Rebuild every output, even up-to-date ones or ones edited since.")
+@pdf_engine_option(default=None, batch=True)
 @pass_state
 def batch(state, motion_id, departement, region, epci, communes_file, all_communes, min_population, formats, dossier,
-          out_dir, jobs, facts_dir, session_date, old_session_date, allow_overseas, annex, force):
+          out_dir, jobs, facts_dir, session_date, old_session_date, allow_overseas, annex, force, pdf_engine_name):
     """Write a motion for many communes, skipping outputs that are up to date.
 
     A re-run rebuilds only what changed (library, templates, facts, options,
@@ -83,7 +87,7 @@ def batch(state, motion_id, departement, region, epci, communes_file, all_commun
 
     from ..batch import BatchFailed, BatchSettings, Terminated, failure_lines, run_batch, select_communes
     from ..compose import Options
-    from ..writers import parse_formats
+    from ..writers import WriterOptions, parse_formats
 
     fmts = parse_formats(formats)
     options = Options(date=_session_date(session_date, old_session_date), allow_overseas=allow_overseas,
@@ -97,7 +101,8 @@ def batch(state, motion_id, departement, region, epci, communes_file, all_commun
     resources = state.resources()
     settings = BatchSettings(motion_id=motion_id, formats=fmts, out_dir=Path(out_dir), jobs=jobs or 0,
                              facts_dir=Path(facts_dir) if facts_dir else None, force=force, options=options,
-                             dossier=dossier)
+                             dossier=dossier,
+                             writer_options=WriterOptions(pdf_engine=pdf_engine(state, pdf_engine_name, fmts, prefer="typst")))
     try:
         report = run_batch(resources, places, settings, progress=_Bar)
     except Terminated:

@@ -9,7 +9,7 @@ import click
 from ..log import warn
 from .options import (
     commune_argument, date_options, facts_option, group_option, load_facts, motion_option, output_options,
-    overseas_option, pass_state, selection_options, session_date, split_ids,
+    overseas_option, pass_state, pdf_engine, pdf_engine_option, selection_options, session_date, split_ids,
 )
 
 
@@ -20,7 +20,8 @@ def _resolve(state, query: str):
 
 
 def _request(state, commune, motion_id, facts_file, argument_ids, themes, new_date, old_date, group,
-             allow_overseas, annex=None, notes="footnotes", formats=("docx", "pdf"), pdf_variant="pdf/ua-1"):
+             allow_overseas, annex=None, notes="footnotes", formats=("docx", "pdf"), pdf_variant="pdf/ua-1",
+             engine=None):
     from ..api import Request
     from ..compose import Options
     from ..writers import WriterOptions
@@ -33,7 +34,8 @@ def _request(state, commune, motion_id, facts_file, argument_ids, themes, new_da
     options = Options(arguments=split_ids(argument_ids), themes=tuple(themes),
                       date=session_date(new_date, old_date), group=group, allow_overseas=allow_overseas,
                       annex_sources=annex, notes=notes)
-    return Request(place, motion_id, facts, options, formats, writer_options=WriterOptions(pdf_variant=pdf_variant))
+    return Request(place, motion_id, facts, options, formats, writer_options=WriterOptions(pdf_variant=pdf_variant,
+                                                                                      pdf_engine=engine))
 
 
 @click.command("generate")
@@ -53,16 +55,18 @@ def _request(state, commune, motion_id, facts_file, argument_ids, themes, new_da
               help="Notes at the foot of each page, or numbered at the end.")
 @click.option("--pdf-variant", default="pdf/ua-1", show_default=True,
               help="pdf/ua-1 (tagged, accessible), pdf/a-3u (archival), or none.")
+@pdf_engine_option()
 @pass_state
 def generate(state, commune, motion_id, formats, out_dir, force, session_date, old_session_date, group, facts_file,
-             argument_ids, themes, allow_overseas, annex, notes, pdf_variant):
+             argument_ids, themes, allow_overseas, annex, notes, pdf_variant, pdf_engine_name):
     """Write COMMUNE's motion and its dossier (name, INSEE code or postal code)."""
     from ..api import generate as run
     from ..writers import parse_formats
 
     fmts = parse_formats(formats)
     request = _request(state, commune, motion_id, facts_file, argument_ids, themes, session_date, old_session_date,
-                       group, allow_overseas, annex, notes, fmts, pdf_variant)
+                       group, allow_overseas, annex, notes, fmts, pdf_variant,
+                       pdf_engine(state, pdf_engine_name, fmts))
     paths, _ = run(request, state.resources(), Path(out_dir), force=force)
     for path in paths:
         click.echo(str(path))

@@ -9,7 +9,8 @@ import click
 from ..log import warn
 from .options import (
     TEXT, commune_argument, date_options, facts_option, group_option, load_facts, motion_option, output_options,
-    overseas_option, pass_state, resolve_commune, selection_options, session_date, split_ids,
+    overseas_option, pass_state, pdf_engine, pdf_engine_option, resolve_commune, selection_options, session_date,
+    split_ids,
 )
 
 
@@ -48,10 +49,11 @@ def _layout_deprecated(ctx, param, value):
               help="With --print-shop: the print shop's CMYK profile (.icc); the PDF is then PDF/X-1a.")
 @overseas_option
 @output_options
+@pdf_engine_option()
 @pass_state
 def flyer(state, commune, argument_ids, themes, motion_id, layout, old_layout, session_date, old_session_date,
           place, contact, url, group, printer, headline, facts_file, logo, print_shop, icc, allow_overseas, out_dir,
-          force):
+          force, pdf_engine_name):
     """Write a flyer for COMMUNE as a PDF ready to print (name, INSEE code or postal code)."""
     from ..api import FlyerRequest, generate_flyer
     from ..compose.flyer import FlyerOptions
@@ -68,7 +70,8 @@ def flyer(state, commune, argument_ids, themes, motion_id, layout, old_layout, s
     for message in printing_warnings(options, facts):
         warn(message)
     logo_path = Path(logo) if logo else library_logo(resources.library)
-    writer_options = WriterOptions(print_shop=print_shop, icc=Path(icc) if icc else None, logo=logo_path)
+    writer_options = WriterOptions(print_shop=print_shop, icc=Path(icc) if icc else None, logo=logo_path,
+                                   pdf_engine=pdf_engine(state, pdf_engine_name))
     request = FlyerRequest(target, options, facts, layout or old_layout or "a5", writer_options)
     for path in generate_flyer(request, resources, Path(out_dir), force=force):
         click.echo(str(path))

@@ -151,6 +151,36 @@ def overseas_option(f):
                              "read the dossier's points to check).")(f)
 
 
+def pdf_engine_option(default: str | None = None, batch: bool = False):
+    """``--pdf-engine``: which engine makes the PDFs (Pandoc's option of the same name)."""
+    if batch:
+        fallback = (" Default: Typst, or WeasyPrint when your library restyles templates/html/motion.css "
+                    "and not templates/typst/motion.typ.")
+    else:
+        fallback = " Default: WeasyPrint, or Typst when WeasyPrint's system libraries are missing."
+
+    def decorate(f):
+        return click.option("--pdf-engine", "pdf_engine_name", type=click.Choice(["weasyprint", "typst"]),
+                            default=default, help="weasyprint (restyle with CSS, templates/html/) or typst "
+                            "(several times faster, restyle templates/typst/)." + fallback)(f)
+    return decorate
+
+
+def pdf_engine(state: State, asked: str | None, formats=("pdf",), prefer: str | None = None) -> str | None:
+    """The engine the PDFs will be made with, decided once before rendering (so
+    that it is part of what an output depends on): None when no PDF is asked.
+    ``prefer`` is a command's default when the user did not choose (the batch:
+    Typst, unless the user's library restyles WeasyPrint's CSS only)."""
+    if "pdf" not in formats:
+        return asked
+    from ..writers.pdf import choose_engine, restyled_for_weasyprint
+
+    resources = state.resources()
+    if asked is None and prefer is not None:
+        asked = "weasyprint" if restyled_for_weasyprint(resources) else prefer
+    return choose_engine(asked, resources)
+
+
 def split_ids(value: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.strip() for a in (value or "").split(",") if a.strip()))
 

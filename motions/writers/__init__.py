@@ -30,6 +30,7 @@ class WriterOptions:
     print_shop: bool = False  # flyers: bleed, crop marks, CMYK
     icc: Path | None = None  # flyers: the print shop's CMYK profile -> PDF/X
     logo: Path | None = None  # flyers: a local image
+    pdf_engine: str | None = None  # "weasyprint", "typst", or None: WeasyPrint if it can start, else Typst
     extra: dict = field(default_factory=dict)
 
 
@@ -50,11 +51,13 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "docx": ("motions.writers.docx", "DocxWriter"),
     "odt": ("motions.writers.odt", "OdtWriter"),
     "pdf": ("motions.writers.pdf", "PdfWriter"),
+    "pdf-typst": ("motions.writers.typst", "TypstWriter"),  # the "pdf" format through --pdf-engine typst
     "html": ("motions.writers.html", "HtmlWriter"),
     "txt": ("motions.writers.text", "TextWriter"),
     "flyer-a5": ("motions.writers.flyer", "FlyerA5"),
     "flyer-a6x4": ("motions.writers.flyer", "FlyerA6x4"),
     "flyer-a4": ("motions.writers.flyer", "FlyerA4"),
+    "flyer-typst": ("motions.writers.typst", "TypstFlyerWriter"),  # the flyers through --pdf-engine typst
 }
 
 DOCUMENT_FORMATS = ("docx", "odt", "pdf", "html", "txt")

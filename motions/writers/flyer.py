@@ -340,7 +340,14 @@ class _FlyerWriter:
         return missing_resources(template_dirs, self.resources + (FORMATS[self.layout].stylesheet,))
 
     def write(self, document: Document, resources, options: WriterOptions | None = None) -> bytes:
-        return render_flyer(document, resources, self.layout, options or WriterOptions())
+        from .pdf import choose_engine
+
+        options = options or WriterOptions()
+        if choose_engine(options.pdf_engine, resources) == "typst":
+            from .typst import render_flyer as typst_flyer
+
+            return typst_flyer(document, resources, self.layout, options)
+        return render_flyer(document, resources, self.layout, options)
 
 
 class FlyerA5(_FlyerWriter):

@@ -33,9 +33,51 @@ def import_weasyprint():
         raise SystemDependencyError(
             f"WeasyPrint cannot start ({exc}). It needs Pango and HarfBuzz: on Debian or Ubuntu run "
             "`sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0`, "
-            "or generate DOCX only with --format docx."
+            "or choose the Typst engine with --pdf-engine typst."
         ) from None
     return weasyprint
+
+
+#: The PDF engines (``--pdf-engine``): WeasyPrint (HTML and CSS) and Typst.
+ENGINES = ("weasyprint", "typst")
+MISSING_PANGO = ("WeasyPrint cannot start because its system library Pango is missing, so this PDF is made "
+                 "with Typst instead; for WeasyPrint's PDFs install Pango (Debian or Ubuntu: "
+                 "`sudo apt install libpango-1.0-0 libpangoft2-1.0-0`, macOS: `brew install pango`)")
+
+
+def weasyprint_starts(resources) -> bool:
+    """True when WeasyPrint and its system libraries load (tried once per Resources)."""
+    def attempt():
+        try:
+            import_weasyprint()
+            return True
+        except SystemDependencyError:
+            logging.getLogger("motions").warning(MISSING_PANGO)
+            return False
+    return resources.memo("weasyprint:starts", attempt)
+
+
+def choose_engine(asked: str | None, resources) -> str:
+    """The PDF engine to use: the one asked for, or WeasyPrint when it starts,
+    else Typst (said once, in one sentence naming what to install)."""
+    if asked not in (None, "auto"):
+        if asked not in ENGINES:
+            raise UsageError(f"unknown PDF engine '{asked}'; choose {' or '.join(ENGINES)}.")
+        return asked
+    return "weasyprint" if weasyprint_starts(resources) else "typst"
+
+
+def restyled_for_weasyprint(resources) -> bool:
+    """True when the user's library restyles WeasyPrint's PDFs (its own
+    templates/html/motion.css) and not Typst's (no templates/typst/motion.typ):
+    the faster engine would silently drop that style."""
+    from .typst import TEMPLATE as TYPST_TEMPLATE
+
+    user = resources.library.user_root
+    if user is None:
+        return False
+    mine = (user / "templates")
+    return (mine / STYLESHEET).is_file() and not (mine / TYPST_TEMPLATE).is_file()
 
 
 def font_config(resources):
@@ -114,6 +156,10 @@ class PdfWriter:
         return missing_resources(template_dirs, self.resources)
 
     def write(self, document: Document, resources, options=None) -> bytes:
+        if choose_engine(options.pdf_engine if options is not None else None, resources) == "typst":
+            from .typst import TypstWriter
+
+            return TypstWriter().write(document, resources, options)
         variant = options.pdf_variant if options is not None else "pdf/ua-1"
         footnotes = "end" if document.notes == "endnotes" else "inline"
         html = page(document, resources, footnotes=footnotes)
