@@ -68,5 +68,6 @@ def test_the_readme_quick_start_command_names_work(tmp_path):
     res = invoke("generate", "Villejuif", "-o", tmp_path / "o")
     assert res.code == 0, res.output
     made = sorted(p.name for p in (tmp_path / "o").iterdir() if not p.name.startswith("."))
-    assert made == ["94076-villejuif-biometrie-dossier.docx", "94076-villejuif-biometrie-dossier.pdf",
-                    "94076-villejuif-biometrie.docx", "94076-villejuif-biometrie.pdf"]
+    assert made == ["94076-villejuif-biometrie-dossier.docx", "94076-villejuif-biometrie-dossier.odt",
+                    "94076-villejuif-biometrie-dossier.pdf", "94076-villejuif-biometrie.docx",
+                    "94076-villejuif-biometrie.odt", "94076-villejuif-biometrie.pdf"]
