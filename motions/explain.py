@@ -58,7 +58,7 @@ def explain_text(resources, request, comp: Composition) -> str:
 
 def _lever(article: Article, regime) -> str:
     if article.addressee is None:
-        return LEVERS["decide"]
+        return LEVERS["decide"] if article.lever == "decide" else "a wish (vœu) that defines its terms"
     body = getattr(regime, "bodies", {}).get(article.addressee)
     if body is None and article.addressee == "mayor":
         return f"{LEVERS['ask']} {regime.chair}, as executive and police authority"

@@ -118,6 +118,7 @@ def _deadlines(regime, session: dt.date | None) -> dict:
         # the known practice sends the convocation earlier: a request must arrive before it
         out["practice_convocation"] = earliest = deadlines.latest_convocation(session, conv.practice_days)
     out["request_by"] = earliest - dt.timedelta(days=1)
+    out["session_minus_6"] = session - dt.timedelta(days=6)
     return out
 
 
