@@ -334,8 +334,10 @@ def test_without_pango_pdfs_are_made_with_typst_and_said_once(tmp_path):
     for path in pdfs:
         assert "Typst" in (PdfReader(str(path)).metadata.creator or "")
         assert "Villejuif" in pdf_text(path)
-    flyer = run("flyer", "Villejuif", "-o", out, env=_without_pango(tmp_path))
+    flyer = run("flyer", "Villejuif", "-o", out, "--printer", "nos soins – Collectif X, 1 rue Y, 94800 Villejuif",
+                env=_without_pango(tmp_path))
     assert flyer.code == 0 and flyer.err.count("Warning:") == 1, flyer.output
+    assert "Imprimé par nos soins – Collectif X" in pdf_text(out / "94076-villejuif-flyer-a5.pdf")
 
 
 def test_without_pango_asking_for_weasyprint_says_what_to_install(tmp_path):
