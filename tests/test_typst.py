@@ -105,8 +105,9 @@ def test_typst_and_weasyprint_pdfs_say_the_same(shipped_resources, tmp_path, que
         wp = _write(shipped_resources, doc, "weasyprint", tmp_path / f"{doc.kind}-weasyprint.pdf")
         ty = _write(shipped_resources, doc, "typst", tmp_path / f"{doc.kind}-typst.pdf")
         readers = PdfReader(str(wp)), PdfReader(str(ty))
-        # the same pages, the same size (A4)
-        assert len(readers[0].pages) == len(readers[1].pages), doc.kind
+        # the same pages within one (the engines break lines a little differently, so a text
+        # that ends near the foot of a page may take one more in one of them), the same size (A4)
+        assert abs(len(readers[0].pages) - len(readers[1].pages)) <= 1, doc.kind
         for page in readers[1].pages:
             assert (round(float(page.mediabox[2]), 1), round(float(page.mediabox[3]), 1)) == A4_PT
         # the same text, word for word, and every note in both
