@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,11 +69,18 @@ class _Planted:
         return (Path.write_text, (self.marker, "code from the cache ran"))
 
 
-def _plant(folder: Path, marker: Path) -> Path:
-    from motions.resources import library_key
+def _library_key() -> str:
+    """The key the CLI computes, asked of the same interpreter and folder as the
+    CLI's (the package the subprocess imports may be the installed one while
+    this process imports the source tree, and the key names the package's path)."""
+    code = "from motions.resources import library_key; print(library_key(None, True, True))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return proc.stdout.strip()
 
+
+def _plant(folder: Path, marker: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"library-{library_key(None, True, True)}.pickle"
+    path = folder / f"library-{_library_key()}.pickle"
     path.write_bytes(pickle.dumps(_Planted(marker)))
     return path
 
