@@ -26,6 +26,9 @@ from .typography import number_fr, ordinal_fr
 #: with 5, 9 or 13 members, its last bracket ending at 999
 #: (regimes-and-powers §8).
 SMALL_COMMUNE_BELOW = 1000
+#: The Métropole du Grand Paris (SIREN): an EPCI whose motions never invoke L5211-60,
+#: since nothing checked shows it holds the crime-prevention competence it needs.
+GRAND_PARIS = "200054781"
 
 _ARR_NUMBER = re.compile(r"^(\d+)(?:er|e) arrondissement")
 _SHARES = {
@@ -323,6 +326,8 @@ def _bodies(commune, spec: dict, rules: Rules, ctx: dict, extra: dict, camera: B
     for role, bid in body_roles(spec["bodies"]["list"]):
         if bid == "epci" and commune.epci is None or bid == "ept" and commune.ept is None:
             continue
+        if bid == "epci" and commune.epci.code == GRAND_PARIS:
+            bid = "mgp"  # filed as "epci", but not asked to act under L5211-60
         bodies[role] = _body(bid, rules, ctx)
     for role, bid in extra.items():
         bodies[role] = _body(bid, rules, ctx)
