@@ -11,7 +11,8 @@ network, no browser), with one warm Resources as ``motions serve`` builds:
   regime, each first seen (a new composition; nothing cached);
 - a motion's PDF, warm (target: under 600 ms): the Resources warm, but a new
   input each time (a session date the cache has not seen), so each one is a
-  real render; and the same PDF again, from the render cache.
+  real render; and the same PDF again, from the render cache;
+- the same downloads from a server started with ``--pdf-engine typst``.
 
 Prints the median, the 95th percentile and the worst of each, and whether the
 target holds at the 95th percentile. Figures are for this machine.
@@ -100,7 +101,28 @@ def main() -> int:
     times = [timed(client, f"/tract/a5.pdf?commune=94076&motion=biometrie&f.session.date=2028-02-0{i + 1}")
              for i in range(3)]
     results.append(report("A5 flyer, warm, new inputs", times, None))
+    results += typst_rows(resources, args.runs)
     return 0 if all(results) else 1
+
+
+def typst_rows(resources, runs: int) -> list[bool]:
+    """The same downloads from a server started with ``--pdf-engine typst``
+    (same library, its own render cache), for the comparison in one run."""
+    from motions.web import create_app
+
+    client = create_app(resources, read_only=True, pdf_engine="typst").test_client()
+    timed(client, "/telecharger/texte.pdf?commune=94076&motion=biometrie")
+    day = dt.date(2029, 1, 4)
+    times = [timed(client, f"/telecharger/texte.pdf?commune=94076&motion=biometrie&f.session.date="
+                           f"{(day + dt.timedelta(days=i)).isoformat()}") for i in range(max(runs, 5))]
+    results = [report("motion PDF, Typst (serve --pdf-engine typst)", times, 600)]
+    times = [timed(client, f"/telecharger/dossier.pdf?commune=94076&motion=biometrie&f.session.date=2030-01-0{i + 1}")
+             for i in range(3)]
+    results.append(report("dossier PDF, Typst", times, None))
+    times = [timed(client, f"/tract/a5.pdf?commune=94076&motion=biometrie&f.session.date=2030-02-0{i + 1}")
+             for i in range(3)]
+    results.append(report("A5 flyer, Typst", times, None))
+    return results
 
 
 if __name__ == "__main__":

@@ -191,6 +191,7 @@ def flyer_digest(request: FlyerRequest, resources: Resources) -> str:
         "layout": request.layout, "facts": request.facts.model_dump(mode="json"),
         "options": options_record(request.options) if request.options else None,
         "print_shop": wo.print_shop, "icc": file_hash(wo.icc), "logo": file_hash(wo.logo),
+        **({"pdf_engine": wo.pdf_engine} if wo.pdf_engine else {}),
     }
     return digest(payload)
 

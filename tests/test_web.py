@@ -233,6 +233,25 @@ def test_documents_download_in_each_format_with_their_content(client, tmp_path):
     assert "Villejuif" in pdf_text(pdf)
 
 
+def test_a_server_started_with_typst_makes_its_pdfs_and_flyers_with_typst(shipped_lib, tmp_path):
+    """``motions serve --pdf-engine typst``: the downloads are Typst's PDFs
+    (its producer string), with the motion's text and the flyer's."""
+    from motions.resources import Resources
+    from tests.helpers import pdf_text
+
+    client = create_app(Resources(shipped_lib), read_only=True, secret_key="test", pdf_engine="typst").test_client()
+    query = "commune=94076&motion=biometrie&f.group.name=Villejuif+en+commun"
+    for url, words in ((f"/telecharger/texte.pdf?{query}", ("Villejuif", "Considérant")),
+                       (f"/telecharger/dossier.pdf?{query}", ("Villejuif",)),
+                       (f"/tract/a5.pdf?{query}", ("Villejuif",))):
+        data = _download(client, url).data
+        assert data[:5] == b"%PDF-" and b"Typst" in data, url
+        pdf = tmp_path / "t.pdf"
+        pdf.write_bytes(data)
+        text = pdf_text(pdf)
+        assert all(w in text for w in words), (url, text[:300])
+
+
 def test_a_render_is_cached_by_its_inputs(app, client):
     cache = app.extensions["motions"].cache
     query = "commune=94076&motion=biometrie&f.session.date=2027-01-15"

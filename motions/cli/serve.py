@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from .options import pass_state
+from .options import pass_state, pdf_engine, pdf_engine_option
 
 
 @click.command("serve")
@@ -33,8 +33,9 @@ from .options import pass_state
 @click.option("--proxy", "proxy", metavar="ADDRESS", default=None,
               help="Behind a reverse proxy (nginx) at ADDRESS, e.g. 127.0.0.1: trust its X-Forwarded-For, "
                    "-Proto and -Host headers (and no one else's).")
+@pdf_engine_option()
 @pass_state
-def serve(state, host, port, threads, read_only, open_browser, url_prefix, proxy):
+def serve(state, host, port, threads, read_only, open_browser, url_prefix, proxy, pdf_engine_name):
     """Start the web application (in French) on this computer and print its address."""
     import logging
 
@@ -51,7 +52,7 @@ def serve(state, host, port, threads, read_only, open_browser, url_prefix, proxy
         if (default_edit_dir() / LIBRARY_MARKER).is_file():
             state.library_dir, state._resources = str(default_edit_dir()), None
             resources = state.resources()
-    app = create_app(resources, read_only=read_only)
+    app = create_app(resources, read_only=read_only, pdf_engine=pdf_engine(state, pdf_engine_name))
     edit_dir = app.extensions["motions"].edit_dir
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("weasyprint", "fontTools"):

@@ -59,8 +59,10 @@ class WebContext:
     """What the views share: the Resources (replaced when the library is
     edited), the mode, the render cache and the user's library folder."""
 
-    def __init__(self, resources: Resources, *, read_only: bool, edit_dir: Path | None, cache_bytes: int):
+    def __init__(self, resources: Resources, *, read_only: bool, edit_dir: Path | None, cache_bytes: int,
+                 pdf_engine: str | None = None):
         self._resources = resources
+        self.pdf_engine = pdf_engine  # "weasyprint", "typst", or None: WeasyPrint if it can start
         self._lock = threading.Lock()
         self.finder = Finder(resources.communes)  # the commune index does not change with the library
         self.read_only = read_only
@@ -104,10 +106,11 @@ def default_edit_dir() -> Path:
 
 def create_app(resources: Resources | None = None, *, library_dir: str | Path | None = None,
                read_only: bool = False, edit_dir: Path | None = None, cache_bytes: int | None = None,
-               secret_key: str | None = None) -> Flask:
+               secret_key: str | None = None, pdf_engine: str | None = None) -> Flask:
     """The application. ``resources``: a loaded library (else loaded from
     ``library_dir``); ``edit_dir``: the library folder edits go to (a local
-    instance's default: the given library, else :func:`default_edit_dir`)."""
+    instance's default: the given library, else :func:`default_edit_dir`);
+    ``pdf_engine``: what makes the PDFs and flyers (see ``motions serve --pdf-engine``)."""
     from ..resources import load
     from .rendering import DEFAULT_CACHE_BYTES
 
@@ -126,7 +129,7 @@ def create_app(resources: Resources | None = None, *, library_dir: str | Path | 
         JSON_AS_ASCII=False,
     )
     app.extensions["motions"] = WebContext(resources, read_only=read_only, edit_dir=edit_dir,
-                                           cache_bytes=cache_bytes or DEFAULT_CACHE_BYTES)
+                                           cache_bytes=cache_bytes or DEFAULT_CACHE_BYTES, pdf_engine=pdf_engine)
     CSRFProtect(app)
     _register(app)
     threading.Thread(target=app.extensions["motions"].finder.suggestions.build, name="motions-suggestions",

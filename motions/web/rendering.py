@@ -92,14 +92,17 @@ class Download:
     media_type: str
 
 
-def motion_request(draft: Draft, facts: Facts, fmt: str, dossier: bool = False) -> api.Request:
-    return api.Request(draft.place, draft.motion, facts, Options(arguments=draft.arguments), (fmt,), dossier=dossier)
+def motion_request(draft: Draft, facts: Facts, fmt: str, dossier: bool = False,
+                   pdf_engine: str | None = None) -> api.Request:
+    return api.Request(draft.place, draft.motion, facts, Options(arguments=draft.arguments), (fmt,), dossier=dossier,
+                       writer_options=WriterOptions(pdf_engine=pdf_engine))
 
 
-def document(draft: Draft, facts: Facts, resources, cache: RenderCache, which: str, fmt: str) -> Download:
+def document(draft: Draft, facts: Facts, resources, cache: RenderCache, which: str, fmt: str,
+             pdf_engine: str | None = None) -> Download:
     """The motion (``texte``) or its dossier in one format. Only the asked
     document is written: a motion's PDF alone is a third of the pair's time."""
-    request = motion_request(draft, facts, fmt, dossier=which == "dossier")
+    request = motion_request(draft, facts, fmt, dossier=which == "dossier", pdf_engine=pdf_engine)
     key = f"{which}:" + api.inputs_digest(request, resources)
     motion_name, dossier_name = api.output_names(draft.place, draft.motion, fmt, True)
     name = motion_name if which == "texte" else dossier_name
@@ -120,12 +123,14 @@ def document(draft: Draft, facts: Facts, resources, cache: RenderCache, which: s
     return Download(name, files[name], MEDIA_TYPES[fmt])
 
 
-def flyer(draft: Draft, facts: Facts, resources, cache: RenderCache, layout: str, logo=None) -> Download:
+def flyer(draft: Draft, facts: Facts, resources, cache: RenderCache, layout: str, logo=None,
+          pdf_engine: str | None = None) -> Download:
     from ..compose.flyer import MAX_ARGUMENTS, FlyerOptions
 
     name, print_shop = FLYER_LAYOUTS[layout]
     options = FlyerOptions(arguments=draft.arguments[:MAX_ARGUMENTS], motion=draft.motion)
-    request = api.FlyerRequest(draft.place, options, facts, name, WriterOptions(print_shop=print_shop, logo=logo))
+    request = api.FlyerRequest(draft.place, options, facts, name, WriterOptions(print_shop=print_shop, logo=logo,
+                                                                                      pdf_engine=pdf_engine))
     key = "flyer:" + api.flyer_digest(request, resources)
 
     def build():

@@ -200,7 +200,7 @@ def download(which: str, fmt: str):
         abort(404)
     draft = _draft()
     facts = _checked_or_form(draft)
-    out = rendering.document(draft, facts, g.resources, context().cache, which, fmt)
+    out = rendering.document(draft, facts, g.resources, context().cache, which, fmt, context().pdf_engine)
     return _attachment(out.name, out.data, out.media_type)
 
 
@@ -211,7 +211,7 @@ def flyer(layout: str):
     draft = _draft()
     facts = _checked_or_form(draft)
     logo = context().library_logo()
-    out = rendering.flyer(draft, facts, g.resources, context().cache, layout, logo)
+    out = rendering.flyer(draft, facts, g.resources, context().cache, layout, logo, context().pdf_engine)
     return _attachment(out.name, out.data, out.media_type)
 
 
