@@ -87,41 +87,28 @@ def main() -> int:
     results.append(report("draft page, each commune first seen", times, 150))
     times = [timed(client, f"/projet?commune={c}&motion=vsa&f.cameras.count=12") for c in COMMUNES]
     results.append(report("draft page, another motion, with facts", times, 150))
-    day = dt.date(2027, 1, 4)
-    times = []
-    for i in range(max(args.runs, 5)):
-        date = (day + dt.timedelta(days=i)).isoformat()
-        times.append(timed(client, f"/telecharger/texte.pdf?commune=94076&motion=biometrie&f.session.date={date}"))
-    results.append(report("motion PDF, warm, new inputs (a real render)", times, 600))
+    results += pdf_rows(client, "WeasyPrint", args.runs, 2027)
     times = [timed(client, "/telecharger/texte.pdf?commune=94076&motion=biometrie") for _ in range(args.runs)]
     results.append(report("motion PDF, same inputs (render cache)", times, None))
-    times = [timed(client, f"/telecharger/dossier.pdf?commune=94076&motion=biometrie&f.session.date=2028-01-0{i + 1}")
-             for i in range(3)]
-    results.append(report("dossier PDF, warm, new inputs", times, None))
-    times = [timed(client, f"/tract/a5.pdf?commune=94076&motion=biometrie&f.session.date=2028-02-0{i + 1}")
-             for i in range(3)]
-    results.append(report("A5 flyer, warm, new inputs", times, None))
-    results += typst_rows(resources, args.runs)
+    typst = create_app(resources, read_only=True, pdf_engine="typst").test_client()  # serve --pdf-engine typst
+    timed(typst, "/telecharger/texte.pdf?commune=94076&motion=biometrie")
+    results += pdf_rows(typst, "Typst", args.runs, 2029)
     return 0 if all(results) else 1
 
 
-def typst_rows(resources, runs: int) -> list[bool]:
-    """The same downloads from a server started with ``--pdf-engine typst``
-    (same library, its own render cache), for the comparison in one run."""
-    from motions.web import create_app
+def pdf_rows(client, engine: str, runs: int, year: int) -> list[bool]:
+    """A motion's PDF, its dossier's and the A5 flyer, each a real render (a
+    session date in ``year`` that no earlier request used), with ``engine``."""
+    def dated(path: str, day: dt.date) -> str:
+        return f"{path}?commune=94076&motion=biometrie&f.session.date={day.isoformat()}"
 
-    client = create_app(resources, read_only=True, pdf_engine="typst").test_client()
-    timed(client, "/telecharger/texte.pdf?commune=94076&motion=biometrie")
-    day = dt.date(2029, 1, 4)
-    times = [timed(client, f"/telecharger/texte.pdf?commune=94076&motion=biometrie&f.session.date="
-                           f"{(day + dt.timedelta(days=i)).isoformat()}") for i in range(max(runs, 5))]
-    results = [report("motion PDF, Typst (serve --pdf-engine typst)", times, 600)]
-    times = [timed(client, f"/telecharger/dossier.pdf?commune=94076&motion=biometrie&f.session.date=2030-01-0{i + 1}")
-             for i in range(3)]
-    results.append(report("dossier PDF, Typst", times, None))
-    times = [timed(client, f"/tract/a5.pdf?commune=94076&motion=biometrie&f.session.date=2030-02-0{i + 1}")
-             for i in range(3)]
-    results.append(report("A5 flyer, Typst", times, None))
+    first = dt.date(year, 1, 4)
+    times = [timed(client, dated("/telecharger/texte.pdf", first + dt.timedelta(days=i))) for i in range(max(runs, 5))]
+    results = [report(f"motion PDF, warm, new inputs, {engine}", times, 600)]
+    times = [timed(client, dated("/telecharger/dossier.pdf", dt.date(year + 1, 1, i + 1))) for i in range(3)]
+    results.append(report(f"dossier PDF, warm, new inputs, {engine}", times, None))
+    times = [timed(client, dated("/tract/a5.pdf", dt.date(year + 1, 2, i + 1))) for i in range(3)]
+    results.append(report(f"A5 flyer, warm, new inputs, {engine}", times, None))
     return results
 
 
