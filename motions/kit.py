@@ -310,8 +310,9 @@ def kit_events(items: list[KitItem], dates: KitDates, regime, commune) -> list[E
         add(dates.request_by, f"Dernier jour pour demander l'inscription du texte ({place})",
             "La demande d'inscription doit parvenir avant l'envoi des convocations ; vérifiez le délai de dépôt "
             "que fixe le règlement intérieur, qui peut être plus court.", "inscription", 7)
+        unit = "jours francs" if regime.convocation.franc else "jours au moins"
         add(dates.latest_convocation, f"Dernier jour d'envoi des convocations ({place})",
-            f"{regime.convocation.days} jours{' francs' if regime.convocation.franc else ' au moins'} avant la séance.", "convocation")
+            f"{regime.convocation.days} {unit} avant la séance.", "convocation")
     add(dates.practice_convocation, f"Convocation selon le règlement intérieur connu ({place}) : à vérifier",
         f"Le règlement intérieur connu prévoit une convocation {regime.convocation.practice_days if regime.convocation else ''} "
         "jours francs avant la séance ; il a pu changer après mars 2026.", "practice")
